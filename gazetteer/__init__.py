@@ -1,0 +1,130 @@
+"""Entity data for name normalization: schema, loading, the compiled index, matching.
+
+This package never imports ``normalizer``: it is usable on its own.
+
+>>> gazetteer = load_default()
+>>> [c.entity.name for c in gazetteer.matcher.lookup("Hifter")]
+['Khalifa Haftar']
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from gazetteer.errors import GazetteerDataError, Problem
+from gazetteer.index import CompiledIndex, default_cache_dir, load_cached, source_digest, store_cached
+from gazetteer.loader import SourceFile, load_sources
+from gazetteer.matcher import Candidate, FuzzyMatch, Matcher, Mention
+from gazetteer.schema import Alias, Entity, Form, Kind, Policy
+
+__all__ = [
+    "Alias",
+    "Candidate",
+    "Entity",
+    "Form",
+    "FuzzyMatch",
+    "Gazetteer",
+    "GazetteerDataError",
+    "Kind",
+    "Matcher",
+    "Mention",
+    "Policy",
+    "Problem",
+    "default_paths",
+    "load",
+    "load_default",
+]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Loaded entities, their compiled index, and a matcher over it."""
+
+    sources: tuple[SourceFile, ...]
+    index: CompiledIndex
+    version: str  # digest of the source files: changes whenever the data does
+    paths: tuple[str, ...]
+
+    @functools.cached_property
+    def matcher(self) -> Matcher:
+        """The matcher over this gazetteer's index."""
+        return Matcher(self.index)
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        """Every entity, in file order."""
+        return self.index.entities
+
+    def get(self, entity_id: str) -> Entity:
+        """The entity with ``entity_id``; ``LookupError`` names the unknown id."""
+        for entity in self.index.entities:
+            if entity.id == entity_id:
+                return entity
+        raise LookupError(f"no entity with id {entity_id!r} in gazetteer {self.name!r}")
+
+    @property
+    def name(self) -> str:
+        """The names of the source gazetteers, joined with '+'."""
+        return "+".join(str(source.header.get("gazetteer", "?")) for source in self.sources)
+
+    def stats(self) -> dict:
+        """Counts for ``/v1/gazetteer`` and ``normalizer gazetteer stats``."""
+        types = Counter(entity.type for entity in self.entities)
+        policies = Counter(record.alias.policy.value for record in self.index.records)
+        return {
+            "name": self.name,
+            "version": self.version,
+            "files": [
+                {
+                    "file": Path(path).name,
+                    "gazetteer": source.header.get("gazetteer"),
+                    "version": source.header.get("version"),
+                    "license": source.header.get("license"),
+                    "entities": len(source.entities),
+                }
+                for path, source in zip(self.paths, self.sources)
+            ],
+            "entities": len(self.entities),
+            "aliases": len(self.index.records),
+            "types": dict(sorted(types.items())),
+            "policies": dict(sorted(policies.items())),
+        }
+
+
+def default_paths() -> tuple[Path, ...]:
+    """The gazetteer files shipped in ``gazetteer/data`` (every ``*.jsonl``), sorted."""
+    folder = Path(str(resources.files("gazetteer") / "data"))
+    return tuple(sorted(folder.glob("*.jsonl")))
+
+
+def load(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) -> Gazetteer:
+    """Load and validate gazetteer files, using (or writing) the compiled index cache.
+
+    Raises :class:`GazetteerDataError` naming file, line and problem.
+    """
+    paths = tuple(Path(path) for path in paths)
+    if not paths:
+        raise GazetteerDataError([Problem("(none)", 0, "no gazetteer files given")])
+    missing = [path for path in paths if not path.is_file()]
+    if missing:
+        raise GazetteerDataError([Problem(str(path), 0, "no such file") for path in missing])
+    digest = source_digest(list(paths))
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    sources = load_sources(paths)
+    index = load_cached(cache, digest)
+    if index is None:
+        entities = tuple(entity for source in sources for entity in source.entities)
+        index = CompiledIndex(entities)
+        store_cached(cache, digest, index)
+    return Gazetteer(sources, index, digest, tuple(str(path) for path in paths))
+
+
+@functools.lru_cache(maxsize=1)
+def load_default() -> Gazetteer:
+    """The built-in gazetteer, loaded once per process."""
+    return load(default_paths())

@@ -1,0 +1,131 @@
+"""Length-preserving case and accent folding, so match offsets stay input offsets.
+
+``str.lower()`` and ``str.casefold()`` may change a string's length (``"İ".lower()`` is
+two code points, ``"ß".casefold()`` is ``"ss"``), which would shift every offset after
+them.  :func:`fold` maps each code point to exactly one code point instead: lower case,
+diacritics removed, look-alike punctuation unified, Arabic letter variants merged.  The
+table is built once at import for the scripts news text uses.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Blocks folded: Latin (Basic to Extended-B, IPA, Extended Additional), Greek,
+# Cyrillic (and Supplement), Arabic, Armenian, Hebrew, general punctuation.
+_RANGES = (
+    (0x0000, 0x0250),
+    (0x0370, 0x0530),
+    (0x0530, 0x0600),
+    (0x0600, 0x0700),
+    (0x1E00, 0x1F00),
+    (0x2000, 0x2070),
+)
+
+# Punctuation that MT output uses interchangeably inside names.
+_PUNCT = {
+    "\u2019": "'",  # right single quotation mark, the usual apostrophe
+    "\u2018": "'",
+    "\u02bc": "'",  # modifier letter apostrophe
+    "\u02bb": "'",
+    "`": "'",
+    "\u00b4": "'",
+    "\u2010": " ",  # hyphens fold to a space: "Al-Jufra" == "Al Jufra"
+    "\u2011": " ",
+    "-": " ",
+    "\u00a0": " ",  # no-break spaces
+    "\u202f": " ",
+    "\u2007": " ",
+    "\t": " ",
+}
+
+# Arabic letters that writers and OCR use interchangeably (hamza seats, alif maqsura).
+_ARABIC = {
+    "\u0623": "\u0627",  # أ -> ا
+    "\u0625": "\u0627",  # إ -> ا
+    "\u0622": "\u0627",  # آ -> ا
+    "\u0671": "\u0627",  # ٱ -> ا
+    "\u0649": "\u064a",  # ى -> ي
+    "\u0629": "\u0647",  # ة -> ه
+}
+
+# Letters whose decomposition does not expose an ASCII base.
+_SPECIAL = {
+    "ı": "i",
+    "İ": "i",
+    "ł": "l",
+    "Ł": "l",
+    "ø": "o",
+    "Ø": "o",
+    "đ": "d",
+    "Đ": "d",
+    "ħ": "h",
+    "Ħ": "h",
+    "ё": "е",
+    "Ё": "е",
+    "й": "и",
+    "Й": "и",
+}
+
+
+def _fold_char(char: str) -> str:
+    if char in _PUNCT:
+        return _PUNCT[char]
+    if char in _ARABIC:
+        return _ARABIC[char]
+    if char in _SPECIAL:
+        return _SPECIAL[char]
+    lowered = char.lower()
+    if len(lowered) != 1:
+        lowered = char
+    base = unicodedata.normalize("NFD", lowered)[0]
+    return base if unicodedata.category(base) != "Mn" else lowered
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for low, high in _RANGES:
+        for code in range(low, high):
+            char = chr(code)
+            folded = _fold_char(char)
+            if folded != char:
+                table[code] = folded
+    return table
+
+
+_TABLE = _build_table()
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching; the result always has the same length.
+
+    >>> fold("Çavuşoğlu İbrahim Kalın")
+    'cavusoglu ibrahim kalin'
+    >>> fold("Haftar’s Al-Jufra")
+    "haftar's al jufra"
+    >>> len(fold("İİİ")) == 3
+    True
+    """
+    return text.translate(_TABLE)
+
+
+def fold_key(text: str) -> str:
+    """Fold ``text`` and collapse runs of spaces: the lookup key of an alias.
+
+    >>> fold_key("  Al-Jufra   District ")
+    'al jufra district'
+    """
+    return " ".join(fold(text).split())
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove combining marks and map special letters to ASCII, keeping case.
+
+    >>> strip_diacritics("Recep Tayyip Erdoğan, Mevlüt Çavuşoğlu, İbrahim Kalın")
+    'Recep Tayyip Erdogan, Mevlut Cavusoglu, Ibrahim Kalin'
+    """
+    special = {"ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"}
+    text = "".join(special.get(char, char) for char in text)
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(char for char in decomposed if unicodedata.category(char) != "Mn")
+    return unicodedata.normalize("NFC", kept)

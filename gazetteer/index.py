@@ -1,0 +1,148 @@
+"""The compiled index: an Aho-Corasick automaton over folded aliases, and blocking keys.
+
+Exact matching walks the text once through the automaton, so its cost depends on the
+text and the number of hits, not on how many aliases there are.  Fuzzy candidates come
+from a *skeleton* key (consonants of the folded token, doubled letters collapsed) that
+blocks "Hifter"/"Haftar" or "Grasimov"/"Gerasimov" together; only the few tokens in
+one block are scored, never the whole alias list.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import os
+import pickle
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import ahocorasick
+
+from gazetteer.folding import fold_key
+from gazetteer.schema import Alias, Entity, Kind
+
+# Bump when the compiled layout changes, so stale caches are rebuilt.
+INDEX_VERSION = 3
+_VOWELS = frozenset("aeiouy")
+# The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
+MIN_FUZZY_LENGTH = 4
+
+
+def skeleton(token: str) -> str:
+    """The blocking key of a folded token: first letter, then consonants, no doubles.
+
+    >>> skeleton("hifter"), skeleton("haftar"), skeleton("grasimov"), skeleton("gerasimov")
+    ('hftr', 'hftr', 'grsmv', 'grsmv')
+    """
+    if not token:
+        return ""
+    kept = [token[0]]
+    for char in token[1:]:
+        if char in _VOWELS or char == kept[-1]:
+            continue
+        kept.append(char)
+    return "".join(kept)
+
+
+@dataclass(frozen=True, slots=True)
+class AliasRecord:
+    """One alias of one entity, as indexed."""
+
+    entity: int  # index into ``CompiledIndex.entities``
+    alias: Alias
+    key: str  # folded, single-spaced alias text
+    pattern: str  # the alias text single-spaced: same length as ``key``
+
+
+class CompiledIndex:
+    """Everything the matcher needs, built once from the entities and cached on disk."""
+
+    def __init__(self, entities: tuple[Entity, ...]) -> None:
+        self.entities = entities
+        self.records: list[AliasRecord] = []
+        keyed: dict[str, list[int]] = defaultdict(list)
+        for entity_index, entity in enumerate(entities):
+            for alias in entity.aliases:
+                pattern = " ".join(alias.text.split())
+                key = fold_key(pattern)
+                if len(key) != len(pattern) or not key:
+                    continue
+                keyed[key].append(len(self.records))
+                self.records.append(AliasRecord(entity_index, alias, key, pattern))
+        self.keys = dict(keyed)
+        self.automaton = ahocorasick.Automaton()
+        for key, record_ids in self.keys.items():
+            self.automaton.add_word(key, (len(key), tuple(record_ids)))
+        self.automaton.make_automaton()
+        self._build_blocks()
+        self._build_canonical_tokens()
+
+    def _build_blocks(self) -> None:
+        # skeleton -> {token: [(record id, token position), ...]}
+        blocks: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(dict)
+        for record_id, record in enumerate(self.records):
+            if record.alias.kind in (Kind.CALQUE, Kind.ACRONYM, Kind.NATIVE):
+                continue
+            for position, token in enumerate(record.key.split(" ")):
+                if len(token) >= MIN_FUZZY_LENGTH and token.isalpha() and token.isascii():
+                    blocks[skeleton(token)].setdefault(token, []).append((record_id, position))
+        self.blocks = dict(blocks)
+
+    def _build_canonical_tokens(self) -> None:
+        # Sorted (folded token, written token, entity) of canonical names, for completing
+        # a name from its surviving fragments ("Çavuşo" + "lu" -> "Çavuşoğlu").
+        tokens = set()
+        for record in self.records:
+            if record.alias.kind is not Kind.CANONICAL:
+                continue
+            for key_token, written in zip(record.key.split(" "), record.pattern.split(" ")):
+                if len(key_token) >= MIN_FUZZY_LENGTH:
+                    tokens.add((key_token, written, record.entity))
+        self.canonical_tokens = sorted(tokens)
+        self._canonical_keys = [token for token, _, _ in self.canonical_tokens]
+
+    def tokens_with_prefix(self, prefix: str) -> list[tuple[str, str, int]]:
+        """Canonical tokens whose folded form starts with the folded ``prefix``."""
+        low = bisect.bisect_left(self._canonical_keys, prefix)
+        high = bisect.bisect_left(self._canonical_keys, prefix + "\U0010ffff")
+        return self.canonical_tokens[low:high]
+
+
+def source_digest(paths: list[Path]) -> str:
+    """A digest of the source files' bytes and the index layout version."""
+    digest = hashlib.sha256(f"index-v{INDEX_VERSION}".encode())
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/news-gazetteer`` (``~/.cache/news-gazetteer``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "news-gazetteer"
+
+
+def load_cached(cache_dir: Path, digest: str) -> CompiledIndex | None:
+    """The cached index for ``digest``, or None when absent or unreadable."""
+    path = cache_dir / f"index-{digest}.pickle"
+    try:
+        with path.open("rb") as handle:
+            index = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return index if isinstance(index, CompiledIndex) else None
+
+
+def store_cached(cache_dir: Path, digest: str, index: CompiledIndex) -> None:
+    """Write the index atomically; a read-only or missing cache folder is not an error."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(index, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_dir / f"index-{digest}.pickle")
+    except OSError:
+        return

@@ -1,0 +1,258 @@
+"""Reading gazetteer source files, with errors that name the file, the line and the problem.
+
+A source file is JSON Lines: a header object on the first non-comment line, then one
+entity per line.  Lines starting with ``#`` and blank lines are ignored, so the files
+stay easy to edit and to diff by hand.  See ``gazetteer/README.md`` for the format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from gazetteer.errors import GazetteerDataError, Problem
+from gazetteer.folding import fold_key
+from gazetteer.schema import ENTITY_TYPES, Alias, Entity, Form, Kind, Policy
+
+FORMAT_VERSION = 1
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.:-]*$")
+_HEADER_KEYS = {"gazetteer", "format", "version", "source", "license", "attribution", "note"}
+_ENTITY_KEYS = {
+    "id",
+    "name",
+    "type",
+    "short",
+    "ids",
+    "aliases",
+    "short_aliases",
+    "calques",
+    "acronyms",
+    "context",
+    "source",
+}
+_ALIAS_KEYS = {"text", "form", "policy", "kind", "replacement", "note"}
+# (list key, default form, default kind, default policy)
+_ALIAS_LISTS = (
+    ("aliases", Form.FULL, Kind.VARIANT, Policy.REWRITE),
+    ("short_aliases", Form.SHORT, Kind.VARIANT, Policy.REWRITE),
+    ("calques", Form.FULL, Kind.CALQUE, Policy.REWRITE),
+    ("acronyms", Form.SHORT, Kind.ACRONYM, Policy.ESTABLISHED),
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One loaded source file: its header and its entities."""
+
+    path: str
+    header: dict
+    entities: tuple[Entity, ...]
+
+
+def _is_latin_text(text: str) -> bool:
+    return all(ord(char) < 0x0250 or not char.isalpha() for char in text)
+
+
+class _Reader:
+    """Collects every problem of one file instead of stopping at the first."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def read(self, lines: Iterable[str]) -> SourceFile:
+        header: dict | None = None
+        entities: list[Entity] = []
+        for number, raw in enumerate(lines, start=1):
+            stripped = raw.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            try:
+                record = json.loads(stripped)
+            except json.JSONDecodeError as error:
+                self.problem(number, f"not valid JSON ({error.msg} at column {error.colno})")
+                continue
+            if not isinstance(record, dict):
+                self.problem(number, "each line must be a JSON object")
+            elif header is None:
+                header = self._header(number, record)
+            else:
+                entity = self._entity(number, record)
+                if entity is not None:
+                    entities.append(entity)
+        if header is None:
+            self.problem(1, 'the file has no header line ({"gazetteer": NAME, "format": 1, ...})')
+            header = {}
+        return SourceFile(self.path, header, tuple(entities))
+
+    def _header(self, number: int, record: dict) -> dict:
+        if "gazetteer" not in record:
+            self.problem(number, 'the first line must be the header, with a "gazetteer" name')
+        if record.get("format") != FORMAT_VERSION:
+            self.problem(
+                number, f"unsupported format {record.get('format')!r}; expected {FORMAT_VERSION}"
+            )
+        for key in sorted(set(record) - _HEADER_KEYS):
+            self.problem(number, f"unknown header field {key!r}")
+        return record
+
+    def _entity(self, number: int, record: dict) -> Entity | None:
+        before = len(self.problems)
+        for key in sorted(set(record) - _ENTITY_KEYS):
+            self.problem(number, f"unknown field {key!r} (known: {', '.join(sorted(_ENTITY_KEYS))})")
+        entity_id = record.get("id")
+        if not isinstance(entity_id, str) or not _ID_PATTERN.match(entity_id):
+            self.problem(number, f"bad id {entity_id!r}: use lower-case letters, digits, _ . : -")
+        name = record.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.problem(number, "empty or missing name")
+        entity_type = record.get("type")
+        if entity_type not in ENTITY_TYPES:
+            self.problem(
+                number, f"bad type {entity_type!r} (one of: {', '.join(sorted(ENTITY_TYPES))})"
+            )
+        short = record.get("short")
+        if short is not None and (not isinstance(short, str) or not short.strip()):
+            self.problem(number, "short form must be a non-empty string when given")
+        aliases = self._aliases(number, record, name, short)
+        ids = record.get("ids", {})
+        if not isinstance(ids, dict) or not all(isinstance(v, (str, int)) for v in ids.values()):
+            self.problem(number, '"ids" must map a source name to an id, e.g. {"wikidata": "Q1"}')
+            ids = {}
+        context = record.get("context", [])
+        if not isinstance(context, list) or not all(isinstance(c, str) for c in context):
+            self.problem(number, '"context" must be a list of strings')
+            context = []
+        if len(self.problems) > before:
+            return None
+        return Entity(
+            id=entity_id,
+            name=name.strip(),
+            type=entity_type,
+            short=short.strip() if short else None,
+            aliases=aliases,
+            external_ids={key: str(value) for key, value in ids.items()},
+            context=tuple(context),
+            source=str(record.get("source", "")),
+            origin=f"{self.path}:{number}",
+        )
+
+    def _aliases(self, number: int, record: dict, name, short) -> tuple[Alias, ...]:
+        aliases: list[Alias] = []
+        if isinstance(name, str) and name.strip():
+            aliases.append(Alias(name.strip(), Form.FULL, Policy.REWRITE, Kind.CANONICAL))
+        if isinstance(short, str) and short.strip():
+            aliases.append(Alias(short.strip(), Form.SHORT, Policy.REWRITE, Kind.CANONICAL))
+        for key, form, kind, policy in _ALIAS_LISTS:
+            values = record.get(key, [])
+            if not isinstance(values, list):
+                self.problem(number, f'"{key}" must be a list')
+                continue
+            for value in values:
+                alias = self._alias(number, key, value, form, kind, policy)
+                if alias is None:
+                    continue
+                if (
+                    alias.form is Form.SHORT
+                    and not short
+                    and alias.replacement is None
+                    and alias.policy is not Policy.RECOGNIZE
+                ):
+                    self.problem(number, f"{key} {alias.text!r} needs the entity's short form")
+                aliases.append(alias)
+        return tuple(aliases)
+
+    def _alias(self, number, key, value, form, kind, policy) -> Alias | None:
+        if isinstance(value, str):
+            value = {"text": value}
+        if not isinstance(value, dict):
+            self.problem(number, f"{key}: each entry must be a string or an object")
+            return None
+        for unknown in sorted(set(value) - _ALIAS_KEYS):
+            self.problem(number, f"{key}: unknown alias field {unknown!r}")
+        text = value.get("text")
+        if not isinstance(text, str) or not text.strip():
+            self.problem(number, f"{key}: empty alias")
+            return None
+        try:
+            form = Form(value.get("form", form.value))
+            policy = Policy(value.get("policy", policy.value))
+            kind = Kind(value.get("kind", kind.value))
+        except ValueError as error:
+            self.problem(number, f"{key} {text!r}: {error}")
+            return None
+        if kind is Kind.VARIANT and not _is_latin_text(text):
+            kind = Kind.NATIVE
+        replacement = value.get("replacement")
+        if replacement is not None and (not isinstance(replacement, str) or not replacement):
+            self.problem(number, f"{key} {text!r}: replacement must be a non-empty string")
+            return None
+        return Alias(text.strip(), form, policy, kind, replacement, str(value.get("note", "")))
+
+
+def read_source(path: str | Path) -> SourceFile:
+    """Read one source file, raising :class:`GazetteerDataError` listing every problem."""
+    path = Path(path)
+    reader = _Reader(path.name)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            source = reader.read(handle)
+    except OSError as error:
+        raise GazetteerDataError([Problem(str(path), 0, f"cannot read: {error.strerror}")]) from None
+    except UnicodeDecodeError as error:
+        problem = Problem(path.name, 0, f"not UTF-8 (byte {error.start})")
+        raise GazetteerDataError([problem]) from None
+    if reader.problems:
+        raise GazetteerDataError(reader.problems)
+    return source
+
+
+def _cross_file_problems(sources: Iterable[SourceFile]) -> Iterator[Problem]:
+    """Duplicate ids, and aliases that two entities both claim for rewriting."""
+    seen_ids: dict[str, Entity] = {}
+    claims: dict[str, tuple[Entity, Alias]] = {}
+    for source in sources:
+        for entity in source.entities:
+            file, _, line = entity.origin.rpartition(":")
+            if entity.id in seen_ids:
+                first = seen_ids[entity.id].origin
+                yield Problem(file, int(line), f"duplicate id {entity.id!r} (first at {first})")
+                continue
+            seen_ids[entity.id] = entity
+            for alias in entity.aliases:
+                key = fold_key(alias.text)
+                other = claims.get(key)
+                if other is None:
+                    claims[key] = (entity, alias)
+                    continue
+                other_entity, other_alias = other
+                rewrites = Policy.RECOGNIZE not in (alias.policy, other_alias.policy)
+                if other_entity.id != entity.id and rewrites:
+                    yield Problem(
+                        file,
+                        int(line),
+                        f"alias {alias.text!r} is claimed by both {other_entity.id!r} "
+                        f"({other_entity.origin}) and {entity.id!r}; mark one "
+                        '"policy": "recognize" or remove it',
+                    )
+
+
+def load_sources(paths: Iterable[str | Path]) -> tuple[SourceFile, ...]:
+    """Read and cross-check several source files; all problems are raised together."""
+    sources: list[SourceFile] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            sources.append(read_source(path))
+        except GazetteerDataError as error:
+            problems.extend(error.problems)
+    problems.extend(_cross_file_problems(sources))
+    if problems:
+        raise GazetteerDataError(problems)
+    return tuple(sources)

@@ -1,0 +1,174 @@
+"""Finding mentions of gazetteer entities in text, with spans and evidence.
+
+:meth:`Matcher.find` returns exact mentions (leftmost-longest, on Unicode word
+boundaries, with the capitalisation the alias asks for).  :meth:`Matcher.fuzzy` scores
+the few aliases blocked with one token, and :meth:`Matcher.complete` rebuilds a name
+from fragments that survived around foreign letters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from gazetteer.folding import fold
+from gazetteer.index import MIN_FUZZY_LENGTH, AliasRecord, CompiledIndex, skeleton
+from gazetteer.schema import Alias, Entity, Kind
+
+# Arabic article forms, as they appear folded ("Al-" and "al " both fold to "al ").
+ARTICLES = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "ad"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One reading of a mention: which entity, through which alias."""
+
+    entity: Entity
+    alias: Alias
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of text that names one or more gazetteer entities."""
+
+    start: int
+    end: int
+    text: str
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def entity(self) -> Entity | None:
+        """The single entity meant, or None when the alias is shared by several."""
+        ids = {candidate.entity.id for candidate in self.candidates}
+        return self.candidates[0].entity if len(ids) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzyMatch:
+    """An alias token within a few edits of a text token."""
+
+    entity: Entity
+    alias: Alias
+    token: str  # the alias token as written ("Gerasimov")
+    position: int  # where that token sits in the alias
+    distance: int
+    score: float  # normalized similarity, 0-100
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _case_matches(pattern: str, written: str) -> bool:
+    """Capitalised alias tokens need capitals in the text; acronyms need all capitals."""
+    letters = [char for char in pattern if char.isalpha()]
+    if len(letters) > 1 and all(char.isupper() for char in letters):
+        return all(not a.isalpha() or b.isupper() for a, b in zip(pattern, written))
+    at_token_start = True
+    for position, (alias_char, text_char) in enumerate(zip(pattern, written)):
+        if at_token_start and alias_char.isupper():
+            token = pattern[position:].split(" ", 1)[0].split("-", 1)[0].lower()
+            if token not in ARTICLES and not text_char.isupper():
+                return False
+        at_token_start = alias_char in " -"
+    return True
+
+
+class Matcher:
+    """Matches text against a compiled index; cheap to create, safe to share."""
+
+    def __init__(self, index: CompiledIndex) -> None:
+        self.index = index
+
+    def find(self, text: str) -> list[Mention]:
+        """Exact mentions in ``text``, leftmost-longest, non-overlapping, in order.
+
+        Matching is case- and accent-insensitive (``fold``), but a capitalised alias
+        token must be capitalised in the text, so "sirt" in running text is no match.
+        """
+        folded = fold(text)
+        hits: list[tuple[int, int, tuple[int, ...]]] = []
+        for end_index, (length, record_ids) in self.index.automaton.iter(folded):
+            start, end = end_index - length + 1, end_index + 1
+            if start > 0 and _is_word_char(folded[start - 1]) and _is_word_char(folded[start]):
+                continue
+            if end < len(text) and _is_word_char(folded[end]) and _is_word_char(folded[end - 1]):
+                continue
+            written = text[start:end]
+            kept = tuple(
+                record_id
+                for record_id in record_ids
+                if _case_matches(self.index.records[record_id].pattern, written)
+            )
+            if kept:
+                hits.append((start, end, kept))
+        hits.sort(key=lambda hit: (hit[0], -hit[1]))
+        mentions: list[Mention] = []
+        last_end = 0
+        for start, end, record_ids in hits:
+            if start < last_end:
+                continue
+            mentions.append(Mention(start, end, text[start:end], self._candidates(record_ids)))
+            last_end = end
+        return mentions
+
+    def _candidates(self, record_ids: tuple[int, ...]) -> tuple[Candidate, ...]:
+        records: list[AliasRecord] = [self.index.records[i] for i in record_ids]
+        return tuple(Candidate(self.index.entities[r.entity], r.alias) for r in records)
+
+    def lookup(self, name: str) -> list[Candidate]:
+        """Every reading of ``name`` as a whole alias (case- and accent-insensitive)."""
+        record_ids = self.index.keys.get(" ".join(fold(name).split()), [])
+        return list(self._candidates(tuple(record_ids)))
+
+    def fuzzy(self, token: str, *, max_distance: int = 1) -> list[FuzzyMatch]:
+        """Alias tokens within ``max_distance`` edits of ``token``, best first.
+
+        Only tokens sharing ``token``'s skeleton are scored (see :func:`skeleton`).
+
+        >>> from gazetteer import load_default
+        >>> [m.token for m in load_default().matcher.fuzzy("Grasimov")]
+        ['Gerasimov']
+        """
+        folded = fold(token)
+        if len(folded) < MIN_FUZZY_LENGTH:
+            return []
+        block = self.index.blocks.get(skeleton(folded), {})
+        matches: list[FuzzyMatch] = []
+        for candidate, places in block.items():
+            if candidate == folded:
+                continue
+            distance = Levenshtein.distance(folded, candidate, score_cutoff=max_distance)
+            if distance > max_distance:
+                continue
+            score = 100.0 * (1 - distance / max(len(folded), len(candidate)))
+            for record_id, position in places:
+                record = self.index.records[record_id]
+                written = record.pattern.split(" ")[position]
+                entity = self.index.entities[record.entity]
+                matches.append(FuzzyMatch(entity, record.alias, written, position, distance, score))
+        matches.sort(key=lambda match: (-match.score, match.entity.id, match.alias.text))
+        return matches
+
+    def complete(self, prefix: str, suffix: str, *, max_gap: int) -> list[tuple[str, Entity]]:
+        """Canonical name tokens that start with ``prefix`` and end with ``suffix``.
+
+        The letters between (1 to ``max_gap`` of them) are the ones the damage replaced.
+
+        >>> from gazetteer import load_default
+        >>> [token for token, _ in load_default().matcher.complete("Çavuşo", "lu", max_gap=3)]
+        ['Çavuşoğlu']
+        """
+        folded_prefix, folded_suffix = fold(prefix), fold(suffix)
+        found: dict[str, Entity] = {}
+        for key_token, written, entity_index in self.index.tokens_with_prefix(folded_prefix):
+            gap = len(key_token) - len(folded_prefix) - len(folded_suffix)
+            if 1 <= gap <= max_gap and key_token.endswith(folded_suffix):
+                found.setdefault(written, self.index.entities[entity_index])
+        return sorted(found.items(), key=lambda item: item[0])
+
+
+def is_calque(alias: Alias) -> bool:
+    """True for aliases that translate the name rather than spell it."""
+    return alias.kind is Kind.CALQUE

@@ -1,0 +1,97 @@
+"""The entity schema: what one gazetteer entry holds, and how an alias may be used.
+
+An entity has one canonical ``name`` (its English Wikipedia article title, native
+diacritics kept) and an optional ``short`` form (the surname a person is called by
+alone, or an organisation's acronym).  Every other spelling is an :class:`Alias`, and
+every alias carries its own :class:`Policy`: whether a match may rewrite text, may only
+be recognised (reported as a flag), or may rewrite only once the document has
+established the entity through another mention.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = frozenset(
+    {
+        "person",
+        "organization",
+        "place",
+        "country",
+        "operation",
+        "equipment",
+        "event",
+        "term",
+    }
+)
+
+
+class Policy(str, enum.Enum):
+    """What a match of an alias is allowed to do."""
+
+    #: The alias may be rewritten to the entity's canonical form.
+    REWRITE = "rewrite"
+    #: The alias is recognised (and reported as a flag) but never rewritten.
+    RECOGNIZE = "recognize"
+    #: The alias may be rewritten only after another mention of the same entity
+    #: earlier in the document (short, ambiguous aliases such as acronyms).
+    ESTABLISHED = "established"
+
+
+class Form(str, enum.Enum):
+    """Which canonical form an alias stands for."""
+
+    FULL = "full"  # rewritten to the entity's ``name``
+    SHORT = "short"  # rewritten to the entity's ``short`` form
+
+
+class Kind(str, enum.Enum):
+    """Where an alias comes from; it shapes the evidence sentence in the change log."""
+
+    CANONICAL = "canonical"  # the entity's own name or short form
+    VARIANT = "variant"  # another spelling or transliteration
+    NATIVE = "native"  # the name in another script
+    CALQUE = "calque"  # the name translated word for word
+    ACRONYM = "acronym"  # initials, possibly transliterated (ПНС -> PNS)
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """One way of writing an entity's name, with what a match may do."""
+
+    text: str
+    form: Form = Form.FULL
+    policy: Policy = Policy.REWRITE
+    kind: Kind = Kind.VARIANT
+    #: Replacement text when it is not the entity's name or short form (a calque
+    #: such as "reconciliation forces" -> "GNA forces").
+    replacement: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One gazetteer entry."""
+
+    id: str
+    name: str
+    type: str
+    short: str | None = None
+    aliases: tuple[Alias, ...] = ()
+    external_ids: dict[str, str] = field(default_factory=dict)
+    #: ISO country codes or entity ids the entity belongs to; used as context.
+    context: tuple[str, ...] = ()
+    source: str = ""
+    #: Where the entry was read from ("news.jsonl:12"), for messages.
+    origin: str = ""
+
+    def canonical(self, form: Form) -> str:
+        """The canonical text for ``form`` (the short form falls back to the name)."""
+        if form is Form.SHORT and self.short:
+            return self.short
+        return self.name
+
+    def as_ref(self) -> dict[str, str]:
+        """The ``entity`` object of the change log."""
+        return {"id": self.id, "name": self.name, "type": self.type}

@@ -1,0 +1,65 @@
+"""What a stage sees: the current text, the options, the gazetteer, and what it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from normalizer.changes import Edit, Flag
+
+if TYPE_CHECKING:
+    from gazetteer import Gazetteer
+    from normalizer.options import CleanOptions
+
+
+@dataclass
+class DocumentState:
+    """Facts about the document that live across passes (never across documents)."""
+
+    #: Lines the encoding stage has verified as ftfy fixed points.
+    clean_lines: set[str] = field(default_factory=set)
+    #: Folded misspellings corrected with strong evidence earlier: token -> (entity, canonical).
+    corrected_variants: dict[str, tuple[dict, str]] = field(default_factory=dict)
+    language: str = "und"
+
+
+@dataclass
+class Context:
+    """One stage's view of one pass over one document."""
+
+    text: str
+    options: CleanOptions
+    gazetteer: Gazetteer
+    state: DocumentState
+    edits: list[Edit] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    def edit(
+        self,
+        start: int,
+        end: int,
+        replacement: str,
+        rule: str,
+        message: str,
+        *,
+        confidence: float = 1.0,
+        entity: dict | None = None,
+    ) -> None:
+        """Propose replacing ``text[start:end]``; below ``min_confidence`` it becomes a flag."""
+        if self.text[start:end] == replacement:
+            return
+        if confidence < self.options.min_confidence:
+            note = (
+                f"{message} (not applied: confidence {confidence:.2f} is below "
+                f"min_confidence {self.options.min_confidence:.2f}; suggested {replacement!r})"
+            )
+            self.flag(start, end, rule, note, entity=entity)
+            return
+        self.edits.append(Edit(start, end, replacement, rule, message, confidence, entity))
+
+    def flag(
+        self, start: int, end: int, rule: str, message: str, *, entity: dict | None = None
+    ) -> None:
+        """Report ``text[start:end]`` for a human to look at, without changing it."""
+        category = rule.partition(".")[0]
+        self.flags.append(Flag(start, end, category, rule, message, entity))

@@ -1,0 +1,140 @@
+"""The pipeline: one ordered tuple of named stages, and :func:`clean`.
+
+Each stage's name is its category, its option name (``categories``) and the prefix of
+its rules in the change log.  Stages run in order, pass after pass, until a pass changes
+nothing (at most :data:`MAX_PASSES`); flags come from that last, quiet pass, so they
+describe the output text and are located in the input.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import gazetteer as gazetteer_package
+from normalizer.changes import ChangeLog, CleanResult, Edit, Flag, with_flag_offsets
+from normalizer.context import Context, DocumentState
+from normalizer.errors import GazetteerError, InputError
+from normalizer.options import STAGE_NAMES, CleanOptions
+from normalizer.stages.boilerplate import remove_boilerplate
+from normalizer.stages.encoding import fix_encoding
+from normalizer.stages.entity import canonicalize_names
+from normalizer.stages.language import flag_languages
+from normalizer.stages.punctuation import fix_punctuation
+from normalizer.stages.script import repair_mixed_script
+from normalizer.stages.whitespace import normalize_whitespace
+
+# A stage's edit may enable another (removing a caption leaves blank lines to collapse);
+# three passes settle every case we know, the fourth only confirms.
+MAX_PASSES = 4
+# The largest text one call accepts (code points); the HTTP layer has its own byte limit.
+MAX_TEXT_LENGTH = 5_000_000
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One named step of the pipeline."""
+
+    name: str
+    run: Callable[[Context], None]
+    description: str
+    #: False for stages that only report: they run once, on the final text.
+    edits: bool = True
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("encoding", fix_encoding, "mojibake, HTML entities and control characters (ftfy)"),
+    Stage("boilerplate", remove_boilerplate, "repeated headlines and photo caption blocks"),
+    Stage("whitespace", normalize_whitespace, "line-end spaces, blank-line runs, invisible spaces"),
+    Stage("script", repair_mixed_script, "look-alike letters, names broken by foreign letters"),
+    Stage("punctuation", fix_punctuation, "quote spacing, footnote marks, quote style"),
+    Stage("entity", canonicalize_names, "names canonicalized against the gazetteer"),
+    Stage("language", flag_languages, "document language; other-language paragraphs", False),
+)
+assert tuple(stage.name for stage in STAGES) == STAGE_NAMES
+
+
+def _non_overlapping(edits: list[Edit]) -> list[Edit]:
+    """Sort a stage's edits; an edit overlapping an earlier one waits for the next pass."""
+    kept: list[Edit] = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < position or (kept and edit.start == edit.end == position):
+            continue
+        kept.append(edit)
+        position = edit.end
+    return kept
+
+
+def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tuple[list, int]:
+    enabled = [stage for stage in STAGES if stage.name in options.categories]
+    flags: list[Flag] = []
+    for number in range(1, MAX_PASSES + 1):
+        flags = []
+        changed = False
+        for stage in enabled:
+            if not stage.edits and changed:
+                continue  # another pass follows: report on the final text only
+            context = Context(log.text, options, gazetteer, state)
+            stage.run(context)
+            flags.extend(with_flag_offsets(flag, log) for flag in context.flags)
+            edits = _non_overlapping(context.edits)
+            if edits:
+                log.apply(edits)
+                changed = True
+        if not changed:
+            return flags, number
+    return flags, MAX_PASSES
+
+
+def clean(
+    text: str,
+    options: CleanOptions | Mapping[str, Any] | None = None,
+    *,
+    gazetteer: gazetteer_package.Gazetteer | None = None,
+) -> CleanResult:
+    """Clean one text; return the cleaned text, the located change log and the flags.
+
+    ``options`` is a :class:`CleanOptions` or a mapping of option names (unknown names
+    raise :class:`~normalizer.errors.OptionsError`); ``gazetteer`` defaults to the
+    built-in one.
+
+    >>> result = clean("Khalifa Hifter met Sergei Lavrov in Sirt.")
+    >>> result.text
+    'Khalifa Haftar met Sergey Lavrov in Sirte.'
+    >>> [(c.original, c.replacement, c.rule) for c in result.changes][0]
+    ('Hifter', 'Haftar', 'entity.alias')
+    """
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InputError(f"text is {len(text)} characters; the limit is {MAX_TEXT_LENGTH}")
+    if not isinstance(options, CleanOptions):
+        options = CleanOptions.from_mapping(options)
+    if gazetteer is None:
+        gazetteer = default_gazetteer()
+    log = ChangeLog(text)
+    state = DocumentState()
+    flags, passes = _run_passes(log, options, gazetteer, state)
+    changes = tuple(log.changes)
+    flags = tuple(sorted(flags, key=lambda flag: (flag.start, flag.end, flag.rule)))
+    stats = {
+        "passes": passes,
+        "changes": len(changes),
+        "flags": len(flags),
+        "changes_by_category": dict(sorted(Counter(c.category for c in changes).items())),
+        "input_length": len(text),
+        "output_length": len(log.text),
+        "gazetteer_version": gazetteer.version,
+    }
+    return CleanResult(log.text, changes, flags, state.language, stats)
+
+
+def default_gazetteer() -> gazetteer_package.Gazetteer:
+    """The built-in gazetteer, loaded once per process (errors become GazetteerError)."""
+    try:
+        return gazetteer_package.load_default()
+    except gazetteer_package.GazetteerDataError as error:
+        raise GazetteerError(str(error)) from error

@@ -1,0 +1,66 @@
+"""Stage ``encoding``: mojibake, HTML entities, control characters (ftfy's field).
+
+ftfy runs line by line with house style switched off: curly quotes stay curly
+(``uncurl_quotes=False``) and line breaks stay as written.  Only changed lines are diffed,
+so each repair is located to the character.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import ftfy
+
+from normalizer.context import Context
+
+CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=False)
+EXPLAIN_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=True)
+# Above this length a changed line is diffed by common prefix and suffix only:
+# SequenceMatcher is quadratic in the worst case.
+MAX_DIFF_LENGTH = 4000
+# Lines made only of printable ASCII without "&" have nothing for ftfy to fix.
+_NEEDS_FTFY = re.compile(r"[^\x20-\x25\x27-\x7e\t]")
+
+
+def _explain(line: str) -> str:
+    steps = ftfy.fix_and_explain(line, EXPLAIN_CONFIG).explanation or []
+    names = ", ".join(dict.fromkeys(step.transformation for step in steps))
+    return f"ftfy repaired the text ({names})" if names else "ftfy repaired the text"
+
+
+def _diff(old: str, new: str) -> list[tuple[int, int, str]]:
+    if len(old) > MAX_DIFF_LENGTH or len(new) > MAX_DIFF_LENGTH:
+        prefix = 0
+        while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+            prefix += 1
+        suffix = 0
+        while (
+            suffix < min(len(old), len(new)) - prefix
+            and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]
+        ):
+            suffix += 1
+        return [(prefix, len(old) - suffix, new[prefix : len(new) - suffix])]
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [
+        (i1, i2, new[j1:j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def fix_encoding(context: Context) -> None:
+    """Repair encoding damage with ftfy, one located change per repaired stretch."""
+    offset = 0
+    seen = context.state.clean_lines
+    for line in context.text.split("\n"):
+        if line not in seen:
+            fixed = ftfy.fix_text(line, CONFIG) if _NEEDS_FTFY.search(line) else line
+            if fixed == line or ftfy.fix_text(fixed, CONFIG) != fixed:
+                # Unchanged, or ftfy would not leave its own output alone: keep the line.
+                seen.add(line)
+            else:
+                message = _explain(line)
+                for start, end, replacement in _diff(line, fixed):
+                    context.edit(offset + start, offset + end, replacement, "encoding.ftfy", message)
+        offset += len(line) + 1

@@ -1,0 +1,309 @@
+"""Stage ``entity``: canonicalize mentions against the gazetteer.
+
+Every rewrite states its evidence: a known alias (spelling, native script, calque or
+acronym), or a fuzzy match backed by context (the given name matches, or the same
+misspelling was corrected with that evidence earlier in the document).  An alias shared
+by several entities never rewrites on its own, an acronym needs the entity to be named
+first, and anything less certain than ``min_confidence`` is reported as a flag.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+from rapidfuzz.distance import Levenshtein
+from wordfreq import zipf_frequency
+
+from gazetteer import Candidate, Entity, Form, Kind, Mention, Policy
+from gazetteer.folding import fold, strip_diacritics
+from normalizer.context import Context
+from normalizer.script_data import NON_LATIN_LETTER
+
+_ARTICLE = regex.compile(r"^(?:[Aa]l|[Ee]l|[Aa][nrstdz]|[Aa]sh|[Aa]th|[Aa]dh)[-\s](?=\p{Lu})")
+_PLACE_BEFORE = regex.compile(r"\b(?:city|town|village|port|capital) of\s+$")
+_NAME_TOKEN = regex.compile(r"(?<![\p{L}\p{M}'’-])\p{Lu}[\p{Ll}\p{M}]{3,}(?![\p{L}\p{M}])")
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_ARTICLE_NAME = regex.compile(r"\b(?:Al|El|al|el)-(\p{Lu}\p{Ll}{2,})\b")
+# A capitalised word this frequent in English (Zipf scale) is a word, not a misspelt
+# name: 3.0 is about once per million words ("Hifter" and "Grasimov" are far below).
+COMMON_WORD_ZIPF = 3.0
+
+# (rule, confidence, evidence) for each kind of alias.
+_KIND_RULES = {
+    Kind.CANONICAL: ("entity.canonical_form", 0.97, "is {name} without its proper letters"),
+    Kind.VARIANT: ("entity.alias", 0.95, "is a known spelling of {name}"),
+    Kind.NATIVE: ("entity.native_alias", 0.9, "is {name} in its native script"),
+    Kind.CALQUE: ("entity.calque", 0.9, "is a word-for-word translation of {name}"),
+    Kind.ACRONYM: ("entity.acronym", 0.9, "stands for {name}, named earlier in the document"),
+}
+_POLICY_ORDER = {Policy.REWRITE: 0, Policy.ESTABLISHED: 1, Policy.RECOGNIZE: 2}
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_common_word(word: str) -> bool:
+    return zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF
+
+
+def _best(candidates: tuple[Candidate, ...]) -> Candidate:
+    return min(
+        candidates,
+        key=lambda c: (
+            _POLICY_ORDER[c.alias.policy],
+            c.alias.replacement is None,
+            c.alias.kind is not Kind.CANONICAL,
+        ),
+    )
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t\"“‘'«(")
+    return not before or before[-1] in ".!?\n"
+
+
+def _target(context: Context, entity: Entity, candidate: Candidate) -> str:
+    target = candidate.alias.replacement or entity.canonical(candidate.alias.form)
+    if context.options.diacritics == "ascii":
+        target = strip_diacritics(target)
+    return target
+
+
+def _replacement(context: Context, mention: Mention, entity: Entity, target: str) -> str:
+    """The text to write for ``mention``; equal to the mention when nothing changes."""
+    written = mention.text
+    article = _ARTICLE.match(written)
+    if article and entity.type == "place" and not _ARTICLE.match(target):
+        # Arabic place names keep their article: "Al-Jafra" -> "al-Jufra".
+        if written[article.end() :] == target:
+            return written
+        prefix = "Al-" if _sentence_start(context.text, mention.start) else "al-"
+        return prefix + target
+    letters = [char for char in written if char.isalpha()]
+    if len(letters) > 1 and all(char.isupper() for char in letters) and not target.isupper():
+        return target.upper()
+    return target
+
+
+def _isolated_in_latin(text: str, start: int, end: int) -> bool:
+    """True when the nearest words on both sides are Latin (a name dropped into English)."""
+    before = _WORD.findall(text[max(0, start - 40) : start])
+    after = _WORD.findall(text[end : end + 40])
+    neighbours = before[-1:] + after[:1]
+    return bool(neighbours) and not any(NON_LATIN_LETTER.search(word) for word in neighbours)
+
+
+class _Canonicalizer:
+    """One pass of the stage over one document."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.established: set[str] = set()
+
+    def run(self) -> None:
+        mentions = self.context.gazetteer.matcher.find(self.context.text)
+        for mention in mentions:
+            self.mention(mention)
+        self.fuzzy(mentions)
+        self.flag_unknown_variants(mentions)
+
+    def mention(self, mention: Mention) -> None:
+        entity = mention.entity
+        if entity is None:
+            entity = self.disambiguate(mention)
+            if entity is None:
+                return
+        candidates = tuple(c for c in mention.candidates if c.entity.id == entity.id)
+        candidate = _best(candidates)
+        self.flag_type_mismatch(mention, entity)
+        policy = candidate.alias.policy
+        if policy is Policy.RECOGNIZE:
+            if candidate.alias.note:
+                self.context.flag(
+                    mention.start,
+                    mention.end,
+                    "entity.recognized",
+                    f"{mention.text!r} may refer to {entity.name}: {candidate.alias.note}",
+                    entity=entity.as_ref(),
+                )
+            self.established.add(entity.id)
+            return
+        if policy is Policy.ESTABLISHED and entity.id not in self.established:
+            self.context.flag(
+                mention.start,
+                mention.end,
+                "entity.not_established",
+                f"{mention.text!r} may stand for {entity.name}, which the document has not "
+                "named before it; not rewritten",
+                entity=entity.as_ref(),
+            )
+            return
+        self.established.add(entity.id)
+        self.rewrite(mention, entity, candidate)
+
+    def disambiguate(self, mention: Mention) -> Entity | None:
+        """A shared alias: choose the one entity already named in the document, if any."""
+        entities = {c.entity.id: c.entity for c in mention.candidates}
+        named = [entity for entity_id, entity in entities.items() if entity_id in self.established]
+        if len(named) == 1:
+            return named[0]
+        rewriting = [c for c in mention.candidates if c.alias.policy is not Policy.RECOGNIZE]
+        if rewriting:
+            names = ", ".join(sorted(entity.name for entity in entities.values()))
+            self.context.flag(
+                mention.start,
+                mention.end,
+                "entity.ambiguous",
+                f"{mention.text!r} may name any of: {names}; not rewritten",
+            )
+        return None
+
+    def rewrite(self, mention: Mention, entity: Entity, candidate: Candidate) -> None:
+        replacement = _replacement(
+            self.context, mention, entity, _target(self.context, entity, candidate)
+        )
+        if replacement == mention.text:
+            return
+        kind = candidate.alias.kind
+        if kind is Kind.NATIVE and not _isolated_in_latin(
+            self.context.text, mention.start, mention.end
+        ):
+            return  # a name inside genuine foreign-language text stays as written
+        rule, confidence, evidence = _KIND_RULES[kind]
+        if mention.entity is None:
+            confidence = min(confidence, 0.85)
+            evidence += ", the only one of its readings named earlier in the document"
+        message = f"{mention.text!r} " + evidence.format(name=entity.name)
+        if candidate.alias.note:
+            message += f" ({candidate.alias.note})"
+        self.context.edit(
+            mention.start,
+            mention.end,
+            replacement,
+            rule,
+            message,
+            confidence=confidence,
+            entity=entity.as_ref(),
+        )
+
+    def flag_type_mismatch(self, mention: Mention, entity: Entity) -> None:
+        if entity.type == "person" and _PLACE_BEFORE.search(
+            self.context.text[max(0, mention.start - 30) : mention.start]
+        ):
+            self.context.flag(
+                mention.start,
+                mention.end,
+                "entity.type_mismatch",
+                f"a person's name ({entity.name}) where a place is expected; the translation "
+                "may have swapped a city for a person",
+                entity=entity.as_ref(),
+            )
+
+    def fuzzy(self, mentions: list[Mention]) -> None:
+        text = self.context.text
+        covered = [(m.start, m.end) for m in mentions]
+        index = 0
+        for match in _NAME_TOKEN.finditer(text):
+            while index < len(covered) and covered[index][1] <= match.start():
+                index += 1
+            if index < len(covered) and covered[index][0] < match.end():
+                continue
+            token = match.group()
+            if not token.isascii() or _is_common_word(token):
+                continue
+            self.fuzzy_token(match.start(), match.end(), token)
+
+    def fuzzy_token(self, start: int, end: int, token: str) -> None:
+        matcher = self.context.gazetteer.matcher
+        matches = matcher.fuzzy(token, max_distance=1 if len(token) < 8 else 2)
+        if not matches:
+            return
+        text = self.context.text
+        words = [(m.start(), m.group()) for m in _WORD.finditer(text[max(0, start - 80) : start])]
+        offset = max(0, start - 80)
+        proposals: dict[str, tuple] = {}
+        for match in matches:
+            pattern = [t for t in " ".join(match.alias.text.split()).split(" ")]
+            given = pattern[: match.position]
+            if given and len(words) >= len(given) and all(
+                fold(word) == fold(name) for (_, word), name in zip(words[-len(given) :], given)
+            ):
+                span_start = offset + words[-len(given)][0]
+                evidence = (
+                    f"{token!r} is {match.distance} edit(s) from {match.token!r} and the given "
+                    f"name {' '.join(given)!r} matches {match.entity.name}"
+                )
+                target = _target(
+                    self.context, match.entity, Candidate(match.entity, match.alias)
+                )
+                proposals.setdefault(match.entity.id, (span_start, target, evidence, 0.9, match))
+            elif match.alias.form is Form.SHORT and match.entity.id in self.established:
+                evidence = (
+                    f"{token!r} is {match.distance} edit(s) from {match.token!r}, the surname of "
+                    f"{match.entity.name}, who is named elsewhere in the document"
+                )
+                target = _target(self.context, match.entity, Candidate(match.entity, match.alias))
+                proposals.setdefault(match.entity.id, (start, target, evidence, 0.75, match))
+        prior = self.context.state.corrected_variants.get(fold(token))
+        if not proposals and prior is not None:
+            entity_ref, target = prior
+            proposals[entity_ref["id"]] = (
+                start,
+                target,
+                f"{token!r} was corrected to {target} elsewhere in this document, where the "
+                "given name matched",
+                0.85,
+                None,
+            )
+        if len(proposals) != 1:
+            if len(proposals) > 1:
+                names = ", ".join(sorted(p[4].entity.name for p in proposals.values() if p[4]))
+                self.context.flag(
+                    start, end, "entity.ambiguous", f"{token!r} is close to several names: {names}"
+                )
+            return
+        entity_id, (span_start, target, evidence, confidence, match) = next(
+            iter(proposals.items())
+        )
+        entity_ref = match.entity.as_ref() if match else prior[0]
+        if confidence >= 0.9 and match is not None:
+            short = match.entity.short or match.token
+            if self.context.options.diacritics == "ascii":
+                short = strip_diacritics(short)
+            self.context.state.corrected_variants[fold(token)] = (entity_ref, short)
+        self.established.add(entity_id)
+        self.context.edit(
+            span_start,
+            end,
+            target,
+            "entity.fuzzy_variant",
+            evidence,
+            confidence=confidence,
+            entity=entity_ref,
+        )
+
+    def flag_unknown_variants(self, mentions: list[Mention]) -> None:
+        """Two spellings of one unknown name ("Al-Zoui", "Al-Zawi") in one document."""
+        seen: dict[str, tuple[int, int, str]] = {}
+        for match in _ARTICLE_NAME.finditer(self.context.text):
+            name = match.group(1)
+            key = fold(name)
+            if self.context.gazetteer.matcher.lookup(match.group()) or _is_common_word(name):
+                continue
+            for other_key, (other_start, other_end, other) in seen.items():
+                if other_key != key and other_key[0] == key[0] and Levenshtein.distance(
+                    other_key, key, score_cutoff=2
+                ) <= 2:
+                    self.context.flag(
+                        match.start(),
+                        match.end(),
+                        "entity.unknown_variants",
+                        f"{match.group()!r} and {other!r} may be two spellings of one name "
+                        "that the gazetteer does not know",
+                    )
+                    break
+            seen.setdefault(key, (match.start(), match.end(), match.group()))
+
+
+def canonicalize_names(context: Context) -> None:
+    """Rewrite mentions to their canonical forms; flag what is uncertain."""
+    _Canonicalizer(context).run()

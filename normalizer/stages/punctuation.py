@@ -1,0 +1,102 @@
+"""Stage ``punctuation``: closing quotes spaced on the wrong side, stray footnote marks,
+unbalanced quotes (flagged), and an optional house quote style."""
+
+from __future__ import annotations
+
+import regex
+
+from normalizer.context import Context
+
+# `problems, ”the source said`: a right double quote that opens a word is a closing
+# quote whose space went to the wrong side.  Only U+201D is unambiguous enough.
+_MISPLACED_CLOSE = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?…])([ \t]+)”(?=\p{L})")
+# `“Islamic State” * was named`: a lone asterisk after a name, the Russian-media mark of
+# an organisation banned in Russia.  Not after digits (arithmetic) and not doubled.
+_FOOTNOTE = regex.compile(r"(?<=[”\"»)]|\b\p{Lu}\p{L}+)[ \t]+\*(?=[ \t]+\p{Ll}|[ \t]*[.,;:]|[ \t]*$)", regex.M)
+_PARAGRAPH = regex.compile(r"[^\n]+")
+_STRAIGHT = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "«": '"', "»": '"'}
+
+
+def _fix_quote_spacing(context: Context) -> None:
+    for match in _MISPLACED_CLOSE.finditer(context.text):
+        start, end = match.span()
+        context.edit(
+            start,
+            end,
+            "” ",
+            "punctuation.quote_spacing",
+            "moved the space from before to after a closing quote",
+            confidence=0.95,
+        )
+
+
+def _remove_footnote_marks(context: Context) -> None:
+    for match in _FOOTNOTE.finditer(context.text):
+        context.edit(
+            *match.span(),
+            "",
+            "punctuation.footnote_mark",
+            "removed a stray footnote asterisk (the Russian-media mark of a banned organisation)",
+            confidence=0.85,
+        )
+
+
+def _flag_unbalanced(context: Context) -> None:
+    for paragraph in _PARAGRAPH.finditer(context.text):
+        text = paragraph.group()
+        opening, closing = text.count("“"), text.count("”")
+        straight = [m.start() for m in regex.finditer('"', text)]
+        if opening != closing:
+            position = text.rfind("“") if opening > closing else text.rfind("”")
+            context.flag(
+                paragraph.start() + position,
+                paragraph.start() + position + 1,
+                "punctuation.unbalanced_quotes",
+                f"{opening} opening and {closing} closing curly quotes in this paragraph",
+            )
+        if len(straight) % 2:
+            position = straight[-1]
+            context.flag(
+                paragraph.start() + position,
+                paragraph.start() + position + 1,
+                "punctuation.unbalanced_quotes",
+                f"an odd number ({len(straight)}) of straight double quotes in this paragraph",
+            )
+
+
+def _apply_quote_style(context: Context) -> None:
+    style = context.options.quote_style
+    text = context.text
+    for position, char in enumerate(text):
+        if style == "straight" and char in _STRAIGHT:
+            replacement = _STRAIGHT[char]
+        elif style == "curly" and char in "\"'":
+            before = text[position - 1] if position else " "
+            opening = before.isspace() or before in "([{—–-/"
+            if char == "'":
+                replacement = "‘" if opening else "’"
+            else:
+                replacement = "“" if opening else "”"
+        else:
+            continue
+        context.edit(
+            position,
+            position + 1,
+            replacement,
+            "punctuation.quote_style",
+            f"quote style {style!r} (an option)",
+        )
+
+
+def fix_punctuation(context: Context) -> None:
+    """Fix quote spacing and footnote marks, flag unbalanced quotes, apply a quote style."""
+    if context.options.quote_style != "preserve":
+        # A style rewrites quotes one by one; spacing fixes wait for the next pass so
+        # that the two never propose overlapping edits.
+        before = len(context.edits)
+        _apply_quote_style(context)
+        if len(context.edits) > before:
+            return
+    _fix_quote_spacing(context)
+    _remove_footnote_marks(context)
+    _flag_unbalanced(context)

@@ -1,0 +1,145 @@
+"""Stage ``script``: letters of another script inside or beside Latin words.
+
+Three repairs, from most to least certain:
+
+* look-alike letters (Cyrillic ``а``, Greek ``ο``) inside a word whose other letters are
+  Latin become Latin — and Latin look-alikes inside a Cyrillic word become Cyrillic;
+* a Latin name broken by foreign letters (``Çavuşo أوlu``) is rebuilt when a gazetteer
+  name starts and ends with the surviving Latin fragments; otherwise it is flagged;
+* other foreign-script fragments inside Latin-script lines are flagged as untranslated.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from normalizer.context import Context
+from normalizer.script_data import LATIN_TO_CYRILLIC, NON_LATIN_LETTER, SCRIPTS, WORD, script_of
+
+_DEBRIS = r"\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}\p{Armenian}\p{Georgian}\p{Han}\p{Hangul}"
+# Latin fragment, foreign letters glued to at least one side, Latin fragment.
+_BROKEN = regex.compile(
+    rf"(?P<pre>\p{{Latin}}[\p{{Latin}}\p{{M}}]*)"
+    rf"(?P<gap1>[ \t]?)(?P<foreign>[{_DEBRIS}][{_DEBRIS}\p{{M}}]*)(?P<gap2>[ \t]?)"
+    rf"(?P<suf>\p{{Latin}}[\p{{Latin}}\p{{M}}]*)?"
+)
+_FOREIGN_RUN = regex.compile(
+    r"[^\P{L}\p{Latin}][\p{L}\p{M}]*(?:[\s\p{P}]{1,3}[^\P{L}\p{Latin}][\p{L}\p{M}]*)*"
+)
+_LINE = regex.compile(r"[^\n]+")
+# Extra letters allowed between fragments beyond the foreign ones (MT drops or doubles).
+_GAP_SLACK = 2
+
+
+def _letter_scripts(word: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for char in word:
+        if char.isalpha():
+            name = script_of(char)
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _repair_lookalikes(context: Context, start: int, word: str) -> None:
+    counts = _letter_scripts(word)
+    if len(counts) != 2 or "Latin" not in counts:
+        return
+    other = next(name for name in counts if name != "Latin")
+    table = SCRIPTS[other].to_latin if other in SCRIPTS else {}
+    if counts["Latin"] > counts[other] and all(
+        char in table for char in word if char.isalpha() and script_of(char) == other
+    ):
+        fixed = "".join(table.get(char, char) for char in word)
+        letters = "".join(sorted({c for c in word if c in table}))
+        context.edit(
+            start,
+            start + len(word),
+            fixed,
+            "script.lookalike",
+            f"{other} look-alike letters {letters!r} inside a Latin word replaced by Latin ones",
+            confidence=0.95,
+        )
+    elif other == "Cyrillic" and counts[other] > counts["Latin"] and all(
+        char in LATIN_TO_CYRILLIC for char in word if char.isalpha() and script_of(char) == "Latin"
+    ):
+        fixed = "".join(LATIN_TO_CYRILLIC.get(char, char) for char in word)
+        context.edit(
+            start,
+            start + len(word),
+            fixed,
+            "script.lookalike",
+            "Latin look-alike letters inside a Cyrillic word replaced by Cyrillic ones",
+            confidence=0.95,
+        )
+
+
+def _repair_broken_names(context: Context) -> set[int]:
+    """Rebuild names broken by foreign letters; return the starts of handled runs."""
+    handled: set[int] = set()
+    matcher = context.gazetteer.matcher
+    for match in _BROKEN.finditer(context.text):
+        pre, foreign, suf = match.group("pre"), match.group("foreign"), match.group("suf") or ""
+        glued = not match.group("gap1") or (suf and not match.group("gap2"))
+        if not glued:
+            continue
+        handled.add(match.start("foreign"))
+        script = script_of(foreign[0])
+        found = matcher.complete(pre, suf, max_gap=len(foreign) + _GAP_SLACK) if suf else []
+        start, end = match.start(), match.end() if suf else match.end("foreign")
+        if len({entity.id for _, entity in found}) == 1 and len(found) == 1:
+            token, entity = found[0]
+            context.edit(
+                start,
+                end,
+                token,
+                "script.mixed_token",
+                f"Latin fragments {pre!r} and {suf!r} of {token} around {script} letters "
+                f"{foreign!r}",
+                confidence=0.95,
+                entity=entity.as_ref(),
+            )
+        else:
+            context.flag(
+                start,
+                end,
+                "script.mixed_token",
+                f"{script} letters {foreign!r} inside a Latin word; no single known name fits",
+            )
+    return handled
+
+
+def _flag_untranslated(context: Context, handled: set[int]) -> None:
+    for line in _LINE.finditer(context.text):
+        if not NON_LATIN_LETTER.search(line.group()):
+            continue
+        counts = _letter_scripts(line.group())
+        latin, total = counts.get("Latin", 0), sum(counts.values())
+        if total == 0 or latin == total or latin * 2 < total:
+            continue  # all Latin, or a foreign-language line (the language stage's part)
+        for run in _FOREIGN_RUN.finditer(line.group()):
+            start = line.start() + run.start()
+            if start in handled or not any(c.isalpha() for c in run.group()):
+                continue
+            script = script_of(run.group()[0])
+            if script in ("Cyrillic", "Greek") and all(
+                char in SCRIPTS[script].to_latin for char in run.group() if char.isalpha()
+            ):
+                continue  # look-alike letters: handled (or deliberately kept) above
+            context.flag(
+                start,
+                start + len(run.group()),
+                "script.untranslated",
+                f"untranslated {SCRIPTS.get(script, SCRIPTS['Latin']).label} text in an English line",
+            )
+
+
+def repair_mixed_script(context: Context) -> None:
+    """Repair look-alike letters and broken names; flag untranslated fragments."""
+    text = context.text
+    if text.isascii():
+        return
+    for word in WORD.finditer(text):
+        if NON_LATIN_LETTER.search(word.group()):
+            _repair_lookalikes(context, word.start(), word.group())
+    handled = _repair_broken_names(context)
+    _flag_untranslated(context, handled)
