@@ -25,7 +25,7 @@ _NEEDS_FTFY = re.compile(r"[^\x20-\x25\x27-\x7e\t]")
 
 def _explain(line: str) -> str:
     steps = ftfy.fix_and_explain(line, EXPLAIN_CONFIG).explanation or []
-    names = ", ".join(dict.fromkeys(step.transformation for step in steps))
+    names = ", ".join(dict.fromkeys(f"{step[0]} {step[1]}" for step in steps))
     return f"ftfy repaired the text ({names})" if names else "ftfy repaired the text"
 
 

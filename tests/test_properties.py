@@ -1,0 +1,80 @@
+"""Change-log invariants under random and adversarial text (Hypothesis)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normalizer import apply_changes, clean
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Pieces that exercise every stage: damaged names, look-alikes, layout debris, quotes,
+# and the characters that break naive offset arithmetic.
+FRAGMENTS = [
+    "Hifter", "Khalifa Hifter", "Hifter’s", "Al-Jafra", "Sirt", "Çavuşo أوlu", "PNS",
+    "Government of National Accord (PNS)", "Valery Grasimov", "Sergei Lavrov", "Erdogan",
+    "Hаftar", "Sіrte", "Москвa", "ΑΘΗΝΑ", "«Лавров»", "حفتر", "Haftar’s successor",
+    "  • Caption\n  • Reuters\n  • © Name\n", " *", ", ”the", "“", "”", '"', "'",
+    "İstanbul", "ı", "İ", "ß", "e\u0301", "\u200b", "\u200d", "\ufeff", "\u00a0", "\r\n",
+    "\n\n\n", "  \n", "😀", "𝔘", "👍🏽", "&amp;", "cafÃ©", "\x1b[31m", "\x00", "\t",
+    "Turkey, Russia talks\n\nTurkey, Russia talks\n", "reconciliation government", " ",
+    "Al-Wefaq", "ـ", "ﻻ", "\u202e", "ǅ", "ﬁ", "Ａ",
+]  # fmt: skip
+texts = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=40).map("".join),
+)
+PROPERTY_SETTINGS = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def check_invariants(text: str) -> None:
+    result = clean(text)
+    position = 0
+    for change in result.changes:
+        assert change.start >= position, "changes sorted and non-overlapping"
+        assert 0 <= change.start <= change.end <= len(text)
+        assert text[change.start : change.end] == change.original
+        assert change.original != change.replacement
+        position = change.end
+    assert apply_changes(text, result.changes) == result.text
+    # Any subset applies cleanly from the offsets alone.
+    for keep in (result.changes[::2], result.changes[1::2], result.changes[:1]):
+        assert isinstance(apply_changes(text, keep), str)
+    for flag in result.flags:
+        assert 0 <= flag.start <= flag.end <= len(text)
+    again = clean(result.text)
+    assert again.changes == (), [c.to_dict() for c in again.changes]
+
+
+@PROPERTY_SETTINGS
+@given(texts)
+def test_change_log_invariants(text):
+    check_invariants(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_invariants_on_garbled_seeds(data):
+    path = data.draw(st.sampled_from(sorted(SEEDS.glob("0*_*[0-9a-f].txt"))))
+    text = path.read_text("utf-8")
+    start = data.draw(st.integers(0, len(text)))
+    inserted = data.draw(st.lists(st.sampled_from(FRAGMENTS), max_size=4).map("".join))
+    end = min(len(text), start + data.draw(st.integers(0, 400)))
+    check_invariants(text[start:end] + inserted + text[:200])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["Haftar", "Sirte", "Gerasimov"]), st.integers(0, 4))
+def test_lookalike_garbling_is_recovered(name, position):
+    """Metamorphic: swap one Latin letter for its Cyrillic twin; cleaning restores it."""
+    twins = {"a": "а", "e": "е", "o": "о", "r": "г"}
+    letters = [i for i, char in enumerate(name) if char in twins and char != "r"]
+    index = letters[position % len(letters)]
+    garbled = name[:index] + twins[name[index]] + name[index + 1 :]
+    sentence = f"Reports from the front said {garbled} was mentioned again."
+    assert clean(sentence).text == f"Reports from the front said {name} was mentioned again."
