@@ -9,6 +9,7 @@ table is built once at import for the scripts news text uses.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Blocks folded: Latin (Basic to Extended-B, IPA, Extended Additional), Greek,
@@ -96,6 +97,13 @@ def _build_table() -> dict[int, str]:
 _TABLE = _build_table()
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_stretch(match: re.Match) -> str:
+    return match.group().translate(_TABLE)
+
+
 def fold(text: str) -> str:
     """Fold ``text`` for matching; the result always has the same length.
 
@@ -106,7 +114,10 @@ def fold(text: str) -> str:
     >>> len(fold("İİİ")) == 3
     True
     """
-    return text.translate(_TABLE)
+    if not text.isascii():
+        # Only the non-ASCII stretches go through the (slower) per-character table.
+        text = _NON_ASCII.sub(_fold_stretch, text)
+    return text.lower().replace("-", " ").replace("\t", " ").replace("`", "'")
 
 
 def fold_key(text: str) -> str:

@@ -23,8 +23,8 @@ import ahocorasick
 from gazetteer.folding import fold_key
 from gazetteer.schema import Alias, Entity, Kind
 
-# Bump when the compiled layout changes, so stale caches are rebuilt.
-INDEX_VERSION = 3
+# Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
+INDEX_VERSION = 4
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4

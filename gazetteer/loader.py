@@ -196,20 +196,23 @@ class _Reader:
         return Alias(text.strip(), form, policy, kind, replacement, str(value.get("note", "")))
 
 
-def read_source(path: str | Path) -> SourceFile:
-    """Read one source file, raising :class:`GazetteerDataError` listing every problem."""
-    path = Path(path)
+def _read(path: Path) -> tuple[SourceFile | None, list[Problem]]:
     reader = _Reader(path.name)
     try:
         with path.open(encoding="utf-8") as handle:
             source = reader.read(handle)
     except OSError as error:
-        raise GazetteerDataError([Problem(str(path), 0, f"cannot read: {error.strerror}")]) from None
+        return None, [Problem(str(path), 0, f"cannot read: {error.strerror}")]
     except UnicodeDecodeError as error:
-        problem = Problem(path.name, 0, f"not UTF-8 (byte {error.start})")
-        raise GazetteerDataError([problem]) from None
-    if reader.problems:
-        raise GazetteerDataError(reader.problems)
+        return None, [Problem(path.name, 0, f"not UTF-8 (byte {error.start})")]
+    return source, reader.problems
+
+
+def read_source(path: str | Path) -> SourceFile:
+    """Read one source file, raising :class:`GazetteerDataError` listing every problem."""
+    source, problems = _read(Path(path))
+    if problems or source is None:
+        raise GazetteerDataError(problems)
     return source
 
 
@@ -248,10 +251,10 @@ def load_sources(paths: Iterable[str | Path]) -> tuple[SourceFile, ...]:
     sources: list[SourceFile] = []
     problems: list[Problem] = []
     for path in paths:
-        try:
-            sources.append(read_source(path))
-        except GazetteerDataError as error:
-            problems.extend(error.problems)
+        source, found = _read(Path(path))
+        problems.extend(found)
+        if source is not None:
+            sources.append(source)
     problems.extend(_cross_file_problems(sources))
     if problems:
         raise GazetteerDataError(problems)

@@ -8,7 +8,7 @@
 from normalizer.changes import Change, CleanResult, Flag, apply_changes
 from normalizer.errors import ConfigError, GazetteerError, InputError, NormalizerError, OptionsError
 from normalizer.options import CleanOptions
-from normalizer.pipeline import STAGES, clean, default_gazetteer
+from normalizer.pipeline import STAGES, clean, default_gazetteer, warm_up
 
 __all__ = [
     "STAGES",
@@ -24,5 +24,6 @@ __all__ = [
     "apply_changes",
     "clean",
     "default_gazetteer",
+    "warm_up",
 ]
 __version__ = "0.1.0"

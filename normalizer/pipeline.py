@@ -132,6 +132,18 @@ def clean(
     return CleanResult(log.text, changes, flags, state.language, stats)
 
 
+def warm_up(gazetteer: gazetteer_package.Gazetteer | None = None) -> None:
+    """Load everything a first call would load lazily (gazetteer, word lists, detector).
+
+    Servers call this before forking workers, so that workers share the memory and the
+    first request is as fast as the others.
+    """
+    clean(
+        "Khalifa Hifter met Valery Grasimov. Это тест, а это ещё один тест на русском языке.",
+        gazetteer=gazetteer,
+    )
+
+
 def default_gazetteer() -> gazetteer_package.Gazetteer:
     """The built-in gazetteer, loaded once per process (errors become GazetteerError)."""
     try:

@@ -19,9 +19,11 @@ from normalizer.script_data import NON_LATIN_LETTER, SCRIPTS, script_of
 _ENGLISH = frozenset(
     "the of and to a in is that for on it with as was were by at be this from have has "
     "are not or an but which their they he she his her its will would said also been "
-    "who after than more there all into about over between".split()
+    "who after than more there all into about over between him them we us our you your "
+    "can had when while since so if up out no such these those some any other only then "
+    "what my me do does did could should may must being".split()
 )
-ENGLISH_SHARE = 0.2  # at or above: English, no detector needed
+ENGLISH_SHARE = 0.15  # at or above: English, no detector needed
 MIN_WORDS = 8  # shorter paragraphs (headlines, datelines) are not judged
 SAMPLE_CHARS = 400  # what the detector reads of one paragraph
 MAX_DETECTED_PARAGRAPHS = 20
@@ -55,8 +57,14 @@ def detect(sample: str) -> tuple[str, float]:
     return best.lang, round(best.prob, 3)
 
 
-def _english_share(words: list[str]) -> float:
-    return sum(word.lower() in _ENGLISH for word in words) / max(len(words), 1)
+_ENGLISH_WORD = regex.compile(
+    r"(?<![\p{L}'])(?:" + "|".join(sorted(_ENGLISH, key=len, reverse=True)) + r")(?![\p{L}'])",
+    regex.IGNORECASE,
+)
+
+
+def _english_share(text: str, words: list[str]) -> float:
+    return len(_ENGLISH_WORD.findall(text)) / max(len(words), 1)
 
 
 def _main_script(text: str) -> str:
@@ -78,7 +86,7 @@ def flag_languages(context: Context) -> None:
             continue
         text = paragraph.group()
         script = _main_script(text) if NON_LATIN_LETTER.search(text) else "Latin"
-        if script == "Latin" and _english_share(words) >= ENGLISH_SHARE:
+        if script == "Latin" and _english_share(text, words) >= ENGLISH_SHARE:
             language, probability = "en", 1.0
         elif detected < MAX_DETECTED_PARAGRAPHS:
             detected += 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 import regex
 
 from normalizer.context import Context
-from normalizer.script_data import LATIN_TO_CYRILLIC, NON_LATIN_LETTER, SCRIPTS, WORD, script_of
+from normalizer.script_data import LATIN_TO_CYRILLIC, NON_LATIN_LETTER, SCRIPTS, script_of
 
 _DEBRIS = r"\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}\p{Armenian}\p{Georgian}\p{Han}\p{Hangul}"
 # Latin fragment, foreign letters glued to at least one side, Latin fragment.
@@ -23,6 +23,9 @@ _BROKEN = regex.compile(
     rf"(?P<gap1>[ \t]?)(?P<foreign>[{_DEBRIS}][{_DEBRIS}\p{{M}}]*)(?P<gap2>[ \t]?)"
     rf"(?P<suf>\p{{Latin}}[\p{{Latin}}\p{{M}}]*)?"
 )
+# Words holding a non-Latin letter (look-alike candidates once they also hold Latin ones).
+_MIXED_WORD = regex.compile(r"[\p{L}\p{M}]*[^\P{L}\p{Latin}][\p{L}\p{M}]*")
+_DEBRIS_RUN = regex.compile(rf"[{_DEBRIS}][{_DEBRIS}\p{{M}}]*")
 _FOREIGN_RUN = regex.compile(
     r"[^\P{L}\p{Latin}][\p{L}\p{M}]*(?:[\s\p{P}]{1,3}[^\P{L}\p{Latin}][\p{L}\p{M}]*)*"
 )
@@ -76,8 +79,14 @@ def _repair_lookalikes(context: Context, start: int, word: str) -> None:
 def _repair_broken_names(context: Context) -> set[int]:
     """Rebuild names broken by foreign letters; return the starts of handled runs."""
     handled: set[int] = set()
+    text = context.text
     matcher = context.gazetteer.matcher
-    for match in _BROKEN.finditer(context.text):
+    for debris in _DEBRIS_RUN.finditer(text):
+        # Only runs glued to Latin letters (or one space from them) are looked at closely.
+        window_start = max(0, debris.start() - 64)
+        match = _BROKEN.match(text, window_start + _last_word_start(text, window_start, debris.start()), debris.end() + 64)
+        if match is None or match.start("foreign") != debris.start():
+            continue
         pre, foreign, suf = match.group("pre"), match.group("foreign"), match.group("suf") or ""
         glued = not match.group("gap1") or (suf and not match.group("gap2"))
         if not glued:
@@ -86,7 +95,7 @@ def _repair_broken_names(context: Context) -> set[int]:
         script = script_of(foreign[0])
         found = matcher.complete(pre, suf, max_gap=len(foreign) + _GAP_SLACK) if suf else []
         start, end = match.start(), match.end() if suf else match.end("foreign")
-        if len({entity.id for _, entity in found}) == 1 and len(found) == 1:
+        if len(found) == 1:
             token, entity = found[0]
             context.edit(
                 start,
@@ -106,6 +115,16 @@ def _repair_broken_names(context: Context) -> set[int]:
                 f"{script} letters {foreign!r} inside a Latin word; no single known name fits",
             )
     return handled
+
+
+def _last_word_start(text: str, window_start: int, position: int) -> int:
+    """Offset (from ``window_start``) of the Latin word just before ``position``."""
+    index = position
+    if index > window_start and text[index - 1] in " \t":
+        index -= 1
+    while index > window_start and (text[index - 1].isalpha() or regex.match(r"\p{M}", text[index - 1])):
+        index -= 1
+    return index - window_start
 
 
 def _flag_untranslated(context: Context, handled: set[int]) -> None:
@@ -138,8 +157,7 @@ def repair_mixed_script(context: Context) -> None:
     text = context.text
     if text.isascii():
         return
-    for word in WORD.finditer(text):
-        if NON_LATIN_LETTER.search(word.group()):
-            _repair_lookalikes(context, word.start(), word.group())
+    for word in _MIXED_WORD.finditer(text):
+        _repair_lookalikes(context, word.start(), word.group())
     handled = _repair_broken_names(context)
     _flag_untranslated(context, handled)

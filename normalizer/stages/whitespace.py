@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import regex
+import re
 
 from normalizer.context import Context
 
 _HORIZONTAL = r"[ \t\u00a0\u2007\u202f\u3000]"
-_PATTERN = regex.compile(
+_PATTERN = re.compile(
     # Two or more blank (or whitespace-only) lines between text: keep one blank line.
     rf"(?P<run>{_HORIZONTAL}*(?:\r?\n{_HORIZONTAL}*){{2,}}\r?\n)"
     # Spaces at the end of a line (or of the text).

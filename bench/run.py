@@ -1,0 +1,101 @@
+"""``make bench``: speed and memory, each figure beside a baseline measured in the same run.
+
+Figures are medians (and p99) over repeated runs; these machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import ftfy
+
+import gazetteer
+from bench.synthetic import write_synthetic
+from normalizer import clean, warm_up
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("0*_*[0-9a-f].txt"))
+
+
+def timings(function, texts: list[str], repeat: int) -> list[float]:
+    """Milliseconds per call of ``function`` over every text, ``repeat`` rounds."""
+    samples = []
+    for _ in range(repeat):
+        for text in texts:
+            started = time.perf_counter()
+            function(text)
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {
+        "median_ms": round(statistics.median(ordered), 3),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 3),
+    }
+
+
+def bench_pipeline(texts: list[str], repeat: int) -> dict:
+    """The whole pipeline against plain ftfy.fix_text on the same articles."""
+    warm_up()
+    for text in texts:
+        clean(text)
+    ftfy_times = summary(timings(ftfy.fix_text, texts, repeat))
+    clean_times = summary(timings(clean, texts, repeat))
+    return {
+        "ftfy": ftfy_times,
+        "pipeline": clean_times,
+        "ratio_median": round(clean_times["median_ms"] / ftfy_times["median_ms"], 2),
+        "ratio_p99": round(clean_times["p99_ms"] / ftfy_times["p99_ms"], 2),
+    }
+
+
+def bench_scale(texts: list[str], sizes: list[int], repeat: int) -> dict:
+    """Per-article time with the default gazetteer plus ``size`` synthetic aliases."""
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = write_synthetic(Path(folder) / f"synthetic-{size}.jsonl", size)
+            started = time.perf_counter()
+            loaded = gazetteer.load(
+                [*gazetteer.default_paths(), path], cache_dir=Path(folder) / "cache"
+            )
+            load_seconds = time.perf_counter() - started
+            clean(texts[0], gazetteer=loaded)
+            samples = timings(lambda text: clean(text, gazetteer=loaded), texts, repeat)
+            results[size] = {
+                **summary(samples),
+                "aliases": len(loaded.index.records),
+                "load_s": round(load_seconds, 2),
+            }
+            del loaded
+            gc.collect()
+    base = results[sizes[0]]["median_ms"]
+    for size in sizes:
+        results[size]["ratio_to_smallest"] = round(results[size]["median_ms"] / base, 2)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args()
+    texts = [path.read_text("utf-8") for path in SEEDS]
+    report = {"pipeline_vs_ftfy": bench_pipeline(texts, args.repeat)}
+    if not args.skip_scale:
+        sizes = [int(size) for size in args.sizes.split(",")]
+        report["alias_scale"] = bench_scale(texts, sizes, max(3, args.repeat // 4))
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
