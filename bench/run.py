@@ -20,7 +20,7 @@ from bench.synthetic import write_synthetic
 from normalizer import clean, warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "seeds").glob("0*_*[0-9a-f].txt"))
+SEEDS = sorted(p for p in (ROOT / "seeds").glob("0*.txt") if ".expected" not in p.name)
 
 
 def timings(function, texts: list[str], repeat: int) -> list[float]:

@@ -115,12 +115,15 @@ def load(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) ->
         raise GazetteerDataError([Problem(str(path), 0, "no such file") for path in missing])
     digest = source_digest(list(paths))
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    sources = load_sources(paths)
-    index = load_cached(cache, digest)
-    if index is None:
+    cached = load_cached(cache, digest)
+    if cached is None:
+        # Validated and compiled once; the cache is keyed by the files' bytes, so a hit
+        # is data that passed validation before.
+        sources = load_sources(paths)
         entities = tuple(entity for source in sources for entity in source.entities)
-        index = CompiledIndex(entities)
-        store_cached(cache, digest, index)
+        cached = (sources, CompiledIndex(entities))
+        store_cached(cache, digest, cached)
+    sources, index = cached
     return Gazetteer(sources, index, digest, tuple(str(path) for path in paths))
 
 

