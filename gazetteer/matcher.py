@@ -55,6 +55,7 @@ class FuzzyMatch:
     distance: int
     score: float  # normalized similarity, 0-100
     given: tuple[str, ...] = ()  # the alias tokens before ``token`` (given names)
+    following: tuple[str, ...] = ()  # the alias tokens after ``token``
 
 
 def _is_word_char(char: str) -> bool:
@@ -129,8 +130,8 @@ class Matcher:
         Only tokens sharing ``token``'s skeleton are scored (see :func:`skeleton`).
 
         >>> from gazetteer import load_default
-        >>> [m.token for m in load_default().matcher.fuzzy("Grasimov")]
-        ['Gerasimov']
+        >>> sorted({(m.token, m.distance) for m in load_default().matcher.fuzzy("Grasimov")})
+        [('Gerasimov', 1)]
         """
         folded = fold(token)
         if len(folded) < MIN_FUZZY_LENGTH:
@@ -151,7 +152,7 @@ class Matcher:
                 matches.append(
                     FuzzyMatch(
                         entity, record.alias, tokens[position], position, distance, score,
-                        tuple(tokens[:position]),
+                        tuple(tokens[:position]), tuple(tokens[position + 1 :]),
                     )
                 )  # fmt: skip
         matches.sort(key=lambda match: (-match.score, match.entity.id, match.alias.text))

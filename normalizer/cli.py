@@ -69,7 +69,7 @@ def add_option_flags(parser: argparse.ArgumentParser) -> None:
         else:
             metavar = "NUMBER" if isinstance(field.default, float) else "VALUE"
             kwargs.update(
-                type=type(field.default), choices=choices, metavar=choices and None or metavar
+                type=type(field.default), choices=choices, metavar=None if choices else metavar
             )
             help_text += f" Default: {field.default}."
         flag = "--" + field.name.replace("_", "-")

@@ -48,6 +48,7 @@ class Context:
         """Propose replacing ``text[start:end]``; below ``min_confidence`` it becomes a flag."""
         if self.text[start:end] == replacement:
             return
+        start, end, replacement = _trim(self.text, start, end, replacement)
         if confidence < self.options.min_confidence:
             note = (
                 f"{message} (not applied: confidence {confidence:.2f} is below "
@@ -63,3 +64,24 @@ class Context:
         """Report ``text[start:end]`` for a human to look at, without changing it."""
         category = rule.partition(".")[0]
         self.flags.append(Flag(start, end, category, rule, message, entity))
+
+
+def _trim(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+    """Narrow an edit to the words that change: "Valery Grasimov" -> "Valery Gerasimov"
+    becomes "Grasimov" -> "Gerasimov", so each change names just what it changes."""
+    original = text[start:end]
+    prefix = 0
+    for index, (a, b) in enumerate(zip(original, replacement)):
+        if a != b:
+            break
+        if a == " ":
+            prefix = index + 1
+    suffix = 0
+    limit = min(len(original), len(replacement)) - prefix
+    for index in range(1, limit + 1):
+        a, b = original[-index], replacement[-index]
+        if a != b:
+            break
+        if a == " ":
+            suffix = index
+    return start + prefix, end - suffix, replacement[prefix : len(replacement) - suffix]

@@ -13,6 +13,7 @@ line on the ``normalizer.access`` logger once its response is fully sent.
 from __future__ import annotations
 
 import hmac
+import io
 import json
 import logging
 import os
@@ -121,7 +122,7 @@ def clean_batch() -> Response:
     limit = state.settings["max_batch_bytes"]
     if request.content_length is not None and request.content_length > limit:
         raise ApiError("batch-too-large", _batch_limit_detail(limit))
-    read = _budgeted(get_input_stream(request.environ).read, limit)
+    read = _budgeted(_line_reader(get_input_stream(request.environ)), limit)
     g.batch = {"lines": 0, "errors": 0}
     lines = _answer_lines(read, state, g.batch)
     return Response(lines, mimetype=NDJSON)
@@ -229,6 +230,15 @@ def _batch_limit_detail(limit: int) -> str:
         f"A batch body may hold at most {limit} bytes (NORMALIZER_MAX_BATCH_BYTES); "
         "send the rest in another request."
     )
+
+
+def _line_reader(stream) -> Callable[[int], bytes]:
+    """``readline``, which returns at each line end: a client streaming its lines gets
+    each answer once about 1 KiB (gunicorn's read unit) or a line end has arrived,
+    where ``read(64 KiB)`` would wait for 64 KiB."""
+    if isinstance(stream, io.RawIOBase):  # Werkzeug's LimitedStream: readline byte by byte
+        stream = io.BufferedReader(stream)
+    return stream.readline
 
 
 def _budgeted(read: Callable[[int], bytes], limit: int) -> Callable[[int], bytes]:

@@ -18,6 +18,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtual environment's bin: the console script
+# The hand-curated news gazetteer alone: a few dozen entities, so a child process loads it
+# in milliseconds, where the full default (with GeoNames) takes seconds per process.
+SMALL_GAZETTEER = ROOT / "gazetteer" / "data" / "news.jsonl"
 
 
 @pytest.fixture
@@ -64,13 +67,16 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(argv: list[str], port: int, *, ready_path="/readyz", timeout=30.0):
-    """Start ``argv``, wait until ``ready_path`` answers 200, stop it with SIGTERM after."""
+def running_server(argv, port, *, env=None, ready_path="/readyz", timeout=60.0):
+    """Start ``argv``, wait until ``ready_path`` answers 200, stop it with SIGTERM after.
+
+    ``env`` adds variables to the child's environment (:func:`process_env`).
+    """
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "server.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
-                argv, stdout=sink, stderr=subprocess.STDOUT, env=process_env()
+                argv, stdout=sink, stderr=subprocess.STDOUT, env=process_env(**(env or {}))
             )
         server = Server(process, f"http://127.0.0.1:{port}", log)
         try:
@@ -98,6 +104,14 @@ def _wait_ready(server: Server, path: str, timeout: float) -> None:
         except OSError:
             time.sleep(0.05)
     pytest.fail(f"server not ready after {timeout} s:\n{server.log_text()}")
+
+
+@pytest.fixture(scope="session")
+def small_gazetteer():
+    """(path, loaded Gazetteer) of the small news gazetteer, for fast child processes."""
+    import gazetteer
+
+    return str(SMALL_GAZETTEER), gazetteer.load([SMALL_GAZETTEER])
 
 
 @pytest.fixture(scope="session")

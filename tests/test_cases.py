@@ -40,11 +40,7 @@ def _load(path: Path) -> list[dict]:
 
 
 def _all_cases() -> list[tuple[str, dict]]:
-    return [
-        (path.stem, case)
-        for path in sorted(CASES_DIR.glob("*.json"))
-        for case in _load(path)
-    ]
+    return [(path.stem, case) for path in sorted(CASES_DIR.glob("*.json")) for case in _load(path)]
 
 
 ALL_CASES = _all_cases()
@@ -100,9 +96,13 @@ def _matches(expected: dict, change) -> bool:
 
 
 def _describe(changes) -> str:
-    return "\n".join(
-        f"  [{c.start}, {c.end}) {c.original!r} -> {c.replacement!r} ({c.rule})" for c in changes
-    ) or "  (none)"
+    return (
+        "\n".join(
+            f"  [{c.start}, {c.end}) {c.original!r} -> {c.replacement!r} ({c.rule})"
+            for c in changes
+        )
+        or "  (none)"
+    )
 
 
 def check_expected(case: dict) -> None:

@@ -53,18 +53,16 @@ def _removal(text: str, lines, first: int, last: int) -> tuple[int, int]:
 
 
 def _repeated_headlines(lines) -> list[tuple[int, int, str]]:
-    found, seen, content_lines = [], set(), 0
-    for number, (_, _, line) in enumerate(lines):
-        if content_lines >= HEADLINE_WINDOW:
-            break
-        stripped = line.strip()
-        if not stripped:
-            continue
-        content_lines += 1
-        if stripped in seen and len(stripped) <= MAX_HEADLINE_LENGTH:
-            found.append((number, number, f"removed a repeat of the headline {stripped!r}"))
-        seen.add(stripped)
-    return found
+    """Repeats of the first line (the headline) among the next few lines."""
+    content = [(number, line.strip()) for number, (_, _, line) in enumerate(lines) if line.strip()]
+    if not content or len(content[0][1]) > MAX_HEADLINE_LENGTH:
+        return []
+    headline = content[0][1]
+    return [
+        (number, number, f"removed a repeat of the headline {headline!r}")
+        for number, stripped in content[1:HEADLINE_WINDOW]
+        if stripped == headline
+    ]
 
 
 def _caption_blocks(lines) -> list[tuple[int, int, str]]:

@@ -14,8 +14,11 @@ import ftfy
 
 from normalizer.context import Context
 
-CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=False)
-EXPLAIN_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, explain=True)
+# House style stays the author's: curly quotes, line breaks and full-width characters
+# (genuine in CJK text) are left as written.
+_STYLE = {"uncurl_quotes": False, "fix_line_breaks": False, "fix_character_width": False}
+CONFIG = ftfy.TextFixerConfig(**_STYLE, explain=False)
+EXPLAIN_CONFIG = ftfy.TextFixerConfig(**_STYLE, explain=True)
 # Above this length a changed line is diffed by common prefix and suffix only:
 # SequenceMatcher is quadratic in the worst case.
 MAX_DIFF_LENGTH = 4000

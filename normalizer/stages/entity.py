@@ -10,6 +10,7 @@ first, and anything less certain than ``min_confidence`` is reported as a flag.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 
 import regex
 from rapidfuzz.distance import Levenshtein
@@ -19,8 +20,10 @@ from gazetteer import Candidate, Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold, strip_diacritics
 from normalizer.context import Context
 from normalizer.script_data import NON_LATIN_LETTER
+from normalizer.stages.language import foreign_paragraphs
 
 _ARTICLE = regex.compile(r"^(?:[Aa]l|[Ee]l|[Aa][nrstdz]|[Aa]sh|[Aa]th|[Aa]dh)[-\s](?=\p{Lu})")
+_ARTICLE_ANYWHERE = regex.compile(r"(?<![\p{L}])(?:Al|El|al|el)(?=[-\s]\p{Lu})")
 _PLACE_BEFORE = regex.compile(r"\b(?:city|town|village|port|capital) of\s+$")
 _NAME_TOKEN = regex.compile(r"(?<![\p{L}\p{M}'’-])\p{Lu}[\p{Ll}\p{M}]{3,}(?![\p{L}\p{M}])")
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
@@ -28,6 +31,10 @@ _ARTICLE_NAME = regex.compile(r"\b(?:Al|El|al|el)-(\p{Lu}\p{Ll}{2,})\b")
 # A capitalised word this frequent in English (Zipf scale) is a word, not a misspelt
 # name: 3.0 is about once per million words ("Hifter" and "Grasimov" are far below).
 COMMON_WORD_ZIPF = 3.0
+KNOWN_WORD_ZIPF = 1.5
+# A one-word alias English uses at least once per 100 million words may mean
+# something else ("Surt" 1.4, "Jafra" 1.1); "Hifter" and "Panzzer" (0) cannot.
+AMBIGUOUS_ZIPF = 1.0
 
 # (rule, confidence, evidence) for each kind of alias.
 _KIND_RULES = {
@@ -43,6 +50,13 @@ _POLICY_ORDER = {Policy.REWRITE: 0, Policy.ESTABLISHED: 1, Policy.RECOGNIZE: 2}
 @functools.lru_cache(maxsize=65536)
 def _is_common_word(word: str) -> bool:
     return zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_known_word(word: str) -> bool:
+    """In use in English (Zipf >= 1.5): a real word or name, not a misspelling of one
+    ("Conti" is a surname of its own, not a slip for Conte; "Grasimov" is unused)."""
+    return zipf_frequency(word.lower(), "en") >= KNOWN_WORD_ZIPF
 
 
 def _best(candidates: tuple[Candidate, ...]) -> Candidate:
@@ -68,9 +82,22 @@ def _target(context: Context, entity: Entity, candidate: Candidate) -> str:
     return target
 
 
+def _house_equivalent(written: str, target: str) -> bool:
+    """Spellings that differ only in the case of an Arabic article or the apostrophe
+    style are the author's house style, not an error: "al-Qaeda" vs "Al-Qaeda"."""
+    def normal(text: str) -> str:
+        return _ARTICLE_ANYWHERE.sub(lambda m: m.group().lower(), text.replace("’", "'"))
+
+    if written.lower() == target.lower() and not written.isupper():
+        return True  # only the case differs: "TAMu", "iRaq" are someone's style or brand
+    return normal(written) == normal(target)
+
+
 def _replacement(context: Context, mention: Mention, entity: Entity, target: str) -> str:
     """The text to write for ``mention``; equal to the mention when nothing changes."""
     written = mention.text
+    if _house_equivalent(written, target):
+        return written
     article = _ARTICLE.match(written)
     if article and entity.type == "place" and not _ARTICLE.match(target):
         # Arabic place names keep their article: "Al-Jafra" -> "al-Jufra".
@@ -80,7 +107,7 @@ def _replacement(context: Context, mention: Mention, entity: Entity, target: str
         return prefix + target
     letters = [char for char in written if char.isalpha()]
     if len(letters) > 1 and all(char.isupper() for char in letters) and not target.isupper():
-        return target.upper()
+        return written  # all capitals: a headline or an acronym ("SIRT"), not a spelling
     return target
 
 
@@ -92,6 +119,15 @@ def _isolated_in_latin(text: str, start: int, end: int) -> bool:
     return bool(neighbours) and not any(NON_LATIN_LETTER.search(word) for word in neighbours)
 
 
+def _context_counts(mentions: list[Mention]) -> Counter:
+    """How many mentions point to each context code (country)."""
+    counts: Counter = Counter()
+    for mention in mentions:
+        # A shared name ("Tripoli": Libya or Lebanon) points to each of its countries.
+        counts.update({code for candidate in mention.candidates for code in candidate.entity.context})
+    return counts
+
+
 class _Canonicalizer:
     """One pass of the stage over one document."""
 
@@ -101,6 +137,8 @@ class _Canonicalizer:
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
+        self.context_counts = _context_counts(mentions)
+        self.foreign = foreign_paragraphs(self.context.text)
         for mention in mentions:
             self.mention(mention)
         self.fuzzy(mentions)
@@ -114,6 +152,7 @@ class _Canonicalizer:
                 return
         candidates = tuple(c for c in mention.candidates if c.entity.id == entity.id)
         candidate = _best(candidates)
+        was_established = entity.id in self.established
         self.flag_type_mismatch(mention, entity)
         policy = candidate.alias.policy
         if policy is Policy.RECOGNIZE:
@@ -139,7 +178,34 @@ class _Canonicalizer:
             )
             return
         self.established.add(entity.id)
-        self.rewrite(mention, entity, candidate)
+        if any(start <= mention.start < end for start, end in self.foreign):
+            return  # a paragraph in another language keeps its own spelling
+        self.rewrite(mention, entity, candidate, was_established)
+
+    def doubt(self, mention: Mention, entity: Entity, alias, was_established: bool) -> str:
+        """Why a rewrite lacks support in this document, or "" when it has it.
+
+        Some aliases could mean something else: a one-word alias that English uses on its
+        own ("Surt" the fire giant, Jafra Cosmetics, Bahrain's Al-Wefaq: Zipf >=
+        :data:`AMBIGUOUS_ZIPF`), a calque (made of ordinary words), and a surname that
+        differs only in diacritics ("Kalin Lucas" is not İbrahim Kalın).  These need
+        support: the entity named before, or another mention pointing to its country.
+        """
+        key = fold(" ".join(alias.text.split())).strip()
+        tokens = _WORD.findall(key)
+        # "Haftar's successor" carries the surname itself: it is its own evidence.
+        own_name = set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()
+        needs_support = (
+            (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
+            or (" " not in key and zipf_frequency(key, "en") >= AMBIGUOUS_ZIPF)
+            or (alias.kind is Kind.CALQUE and not own_name & set(tokens))
+        )
+        if not needs_support or was_established:
+            return ""
+        if any(self.context_counts[code] > 1 for code in entity.context):
+            return ""
+        where = ", ".join(entity.context) or "it"
+        return f"nothing else in the document points to {where}"
 
     def disambiguate(self, mention: Mention) -> Entity | None:
         """A shared alias: choose the one entity already named in the document, if any."""
@@ -164,7 +230,9 @@ class _Canonicalizer:
             )
         return None
 
-    def rewrite(self, mention: Mention, entity: Entity, candidate: Candidate) -> None:
+    def rewrite(
+        self, mention: Mention, entity: Entity, candidate: Candidate, was_established: bool
+    ) -> None:
         replacement = _replacement(
             self.context, mention, entity, _target(self.context, entity, candidate)
         )
@@ -179,6 +247,10 @@ class _Canonicalizer:
         if mention.entity is None:
             confidence = min(confidence, 0.85)
             evidence += ", the only one of its readings named earlier in the document"
+        doubt = self.doubt(mention, entity, candidate.alias, was_established)
+        if doubt:
+            confidence = min(confidence, 0.7)
+            evidence += f"; but {doubt}"
         message = f"{mention.text!r} " + evidence.format(name=entity.name)
         if candidate.alias.note:
             message += f" ({candidate.alias.note})"
@@ -215,7 +287,7 @@ class _Canonicalizer:
             if index < len(covered) and covered[index][0] < match.end():
                 continue
             token = match.group()
-            if not token.isascii() or _is_common_word(token):
+            if not token.isascii() or _is_known_word(token):
                 continue
             self.fuzzy_token(match.start(), match.end(), token)
 
@@ -230,6 +302,9 @@ class _Canonicalizer:
         proposals: dict[str, tuple] = {}
         for match in matches:
             given = match.given
+            span_end = self._following_end(end, match.following)
+            if span_end is None:
+                continue
             if given and len(words) >= len(given) and all(
                 fold(word) == fold(name) for (_, word), name in zip(words[-len(given) :], given)
             ):
@@ -241,19 +316,24 @@ class _Canonicalizer:
                 target = _target(
                     self.context, match.entity, Candidate(match.entity, match.alias)
                 )
-                proposals.setdefault(match.entity.id, (span_start, target, evidence, 0.9, match))
+                proposals.setdefault(
+                    match.entity.id, (span_start, span_end, target, evidence, 0.9, match)
+                )
             elif match.alias.form is Form.SHORT and match.entity.id in self.established:
                 evidence = (
                     f"{token!r} is {match.distance} edit(s) from {match.token!r}, the surname of "
                     f"{match.entity.name}, who is named elsewhere in the document"
                 )
                 target = _target(self.context, match.entity, Candidate(match.entity, match.alias))
-                proposals.setdefault(match.entity.id, (start, target, evidence, 0.75, match))
+                proposals.setdefault(
+                    match.entity.id, (start, span_end, target, evidence, 0.75, match)
+                )
         prior = self.context.state.corrected_variants.get(fold(token))
         if not proposals and prior is not None:
             entity_ref, target = prior
             proposals[entity_ref["id"]] = (
                 start,
+                end,
                 target,
                 f"{token!r} was corrected to {target} elsewhere in this document, where the "
                 "given name matched",
@@ -262,12 +342,12 @@ class _Canonicalizer:
             )
         if len(proposals) != 1:
             if len(proposals) > 1:
-                names = ", ".join(sorted(p[4].entity.name for p in proposals.values() if p[4]))
+                names = ", ".join(sorted(p[5].entity.name for p in proposals.values() if p[5]))
                 self.context.flag(
                     start, end, "entity.ambiguous", f"{token!r} is close to several names: {names}"
                 )
             return
-        entity_id, (span_start, target, evidence, confidence, match) = next(
+        entity_id, (span_start, span_end, target, evidence, confidence, match) = next(
             iter(proposals.items())
         )
         entity_ref = match.entity.as_ref() if match else prior[0]
@@ -279,13 +359,26 @@ class _Canonicalizer:
         self.established.add(entity_id)
         self.context.edit(
             span_start,
-            end,
+            span_end,
             target,
             "entity.fuzzy_variant",
             evidence,
             confidence=confidence,
             entity=entity_ref,
         )
+
+    def _following_end(self, end: int, following: tuple[str, ...]) -> int | None:
+        """Where the text's tokens after a fuzzy token end, if they match ``following``."""
+        if not following:
+            return end
+        text = self.context.text
+        after = list(_WORD.finditer(text, end, min(len(text), end + 80)))
+        if len(after) < len(following):
+            return None
+        for match, name in zip(after, following):
+            if fold(match.group()) != fold(name):
+                return None
+        return after[len(following) - 1].end()
 
     def flag_unknown_variants(self, mentions: list[Mention]) -> None:
         """Two spellings of one unknown name ("Al-Zoui", "Al-Zawi") in one document."""

@@ -43,6 +43,7 @@ def _detector_factory():
     return detector_factory._factory
 
 
+@functools.lru_cache(maxsize=4096)
 def detect(sample: str) -> tuple[str, float]:
     """The most probable language of ``sample`` and its probability (seeded, repeatable)."""
     from langdetect.lang_detect_exception import LangDetectException
@@ -65,6 +66,23 @@ _ENGLISH_WORD = regex.compile(
 
 def _english_share(text: str, words: list[str]) -> float:
     return len(_ENGLISH_WORD.findall(text)) / max(len(words), 1)
+
+
+def foreign_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of Latin-script paragraphs in another language: few English function words,
+    and the detector agrees (it reads only these, at most :data:`SAMPLE_CHARS` each)."""
+    spans = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        body = paragraph.group()
+        words = _WORD.findall(body)
+        if len(words) < MIN_WORDS or _english_share(body, words) >= ENGLISH_SHARE:
+            continue
+        if NON_LATIN_LETTER.search(body):
+            continue
+        language, probability = detect(body[:SAMPLE_CHARS])
+        if language != "en" and probability >= 0.8:
+            spans.append(paragraph.span())
+    return spans
 
 
 def _main_script(text: str) -> str:
@@ -90,7 +108,7 @@ def flag_languages(context: Context) -> None:
             language, probability = "en", 1.0
         elif detected < MAX_DETECTED_PARAGRAPHS:
             detected += 1
-            language, probability = detect(text)
+            language, probability = detect(text[:SAMPLE_CHARS])
         else:
             continue
         languages[language] = languages.get(language, 0) + len(words)

@@ -18,8 +18,13 @@ _STRAIGHT = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": 
 
 
 def _fix_quote_spacing(context: Context) -> None:
-    for match in _MISPLACED_CLOSE.finditer(context.text):
+    text = context.text
+    for match in _MISPLACED_CLOSE.finditer(text):
         start, end = match.span()
+        paragraph_start = text.rfind("\n", 0, start) + 1
+        before = text[paragraph_start:start]
+        if before.count("“") <= before.count("”"):
+            continue  # no quote is open: this ” opens one (Swedish, Finnish style)
         context.edit(
             start,
             end,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import regex
 
+from gazetteer.folding import fold_key
 from normalizer.context import Context
 from normalizer.script_data import LATIN_TO_CYRILLIC, NON_LATIN_LETTER, SCRIPTS, script_of
 
@@ -30,6 +31,8 @@ _FOREIGN_RUN = regex.compile(
     r"[^\P{L}\p{Latin}][\p{L}\p{M}]*(?:[\s\p{P}]{1,3}[^\P{L}\p{Latin}][\p{L}\p{M}]*)*"
 )
 _LINE = regex.compile(r"[^\n]+")
+_NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \t]+$")
+_NEIGHBOUR_AFTER = regex.compile(r"[ \t]+(\p{L}+)")
 # Extra letters allowed between fragments beyond the foreign ones (MT drops or doubles).
 _GAP_SLACK = 2
 
@@ -49,7 +52,10 @@ def _repair_lookalikes(context: Context, start: int, word: str) -> None:
         return
     other = next(name for name in counts if name != "Latin")
     table = SCRIPTS[other].to_latin if other in SCRIPTS else {}
-    if counts["Latin"] > counts[other] and all(
+    latin_side = counts["Latin"] > counts[other] or (
+        counts["Latin"] == counts[other] and _latin_context(context.text, start, len(word))
+    )
+    if latin_side and all(
         char in table for char in word if char.isalpha() and script_of(char) == other
     ):
         fixed = "".join(table.get(char, char) for char in word)
@@ -76,6 +82,13 @@ def _repair_lookalikes(context: Context, start: int, word: str) -> None:
         )
 
 
+def _latin_context(text: str, start: int, length: int) -> bool:
+    """True when the words around a half-and-half word are Latin (it is an English word)."""
+    around = text[max(0, start - 40) : start] + " " + text[start + length : start + length + 40]
+    counts = _letter_scripts(around)
+    return counts.get("Latin", 0) > sum(counts.values()) / 2
+
+
 def _repair_broken_names(context: Context) -> set[int]:
     """Rebuild names broken by foreign letters; return the starts of handled runs."""
     handled: set[int] = set()
@@ -95,6 +108,9 @@ def _repair_broken_names(context: Context) -> set[int]:
         script = script_of(foreign[0])
         found = matcher.complete(pre, suf, max_gap=len(foreign) + _GAP_SLACK) if suf else []
         start, end = match.start(), match.end() if suf else match.end("foreign")
+        evidence = ""
+        if len(found) > 1:
+            found, evidence = _by_neighbour(text, start, end, found)
         if len(found) == 1:
             token, entity = found[0]
             context.edit(
@@ -103,7 +119,7 @@ def _repair_broken_names(context: Context) -> set[int]:
                 token,
                 "script.mixed_token",
                 f"Latin fragments {pre!r} and {suf!r} of {token} around {script} letters "
-                f"{foreign!r}",
+                f"{foreign!r}{evidence}",
                 confidence=0.95,
                 entity=entity.as_ref(),
             )
@@ -115,6 +131,21 @@ def _repair_broken_names(context: Context) -> set[int]:
                 f"{script} letters {foreign!r} inside a Latin word; no single known name fits",
             )
     return handled
+
+
+def _by_neighbour(text: str, start: int, end: int, found: list) -> tuple[list, str]:
+    """Keep the completions whose entity's name also holds the word before or after."""
+    before = _NEIGHBOUR_BEFORE.search(text, max(0, start - 40), start)
+    after = _NEIGHBOUR_AFTER.match(text, end, end + 40)
+    words = [m.group(1) for m in (before, after) if m]
+    kept = [
+        (token, entity)
+        for token, entity in found
+        if any(fold_key(word) in fold_key(entity.name).split(" ") for word in words)
+    ]
+    if len(kept) == 1:
+        return kept, f", and the neighbouring word matches the name {kept[0][1].name}"
+    return found, ""
 
 
 def _last_word_start(text: str, window_start: int, position: int) -> int:
