@@ -14,6 +14,7 @@ import gc
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,10 +26,40 @@ from gazetteer.folding import fold_key
 from gazetteer.schema import Alias, Entity, Kind
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 5
+INDEX_VERSION = 7
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
+
+
+_NON_WORD = re.compile(r"[^\w]")
+
+
+def word_spaced(folded: str) -> str:
+    """``folded`` with every non-word character turned into a space (same length)."""
+    return _NON_WORD.sub(" ", folded)
+
+
+_ARTICLE_TOKENS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
+
+
+def required_capitals(pattern: str) -> tuple[int, ...]:
+    """Where the text must have capitals to match ``pattern``: the first letter of each
+    capitalised token (Arabic articles excepted: "al-Jufra" and "Al-Jufra" are one
+    name), or every letter of an acronym.
+
+    >>> required_capitals("Khalifa Hifter"), required_capitals("PNS"), required_capitals("Al-Jufra")
+    ((0, 8), (0, 1, 2), (3,))
+    """
+    letters = [index for index, char in enumerate(pattern) if char.isalpha()]
+    if len(letters) > 1 and all(pattern[index].isupper() for index in letters):
+        return tuple(letters)
+    positions = []
+    for match in re.finditer(r"[^\s-]+", pattern):
+        token = match.group()
+        if token[0].isupper() and token.lower() not in _ARTICLE_TOKENS:
+            positions.append(match.start())
+    return tuple(positions)
 
 
 def skeleton(token: str) -> str:
@@ -68,9 +99,11 @@ class AliasRecord:
     alias: Alias
     key: str  # folded, single-spaced alias text
     pattern: str  # the alias text single-spaced: same length as ``key``
+    #: Positions that must be capitals in the text (see :func:`required_capitals`).
+    capitals: tuple[int, ...] = ()
 
     def __reduce__(self):
-        return (AliasRecord, (self.entity, self.alias, self.key, self.pattern))
+        return (AliasRecord, (self.entity, self.alias, self.key, self.pattern, self.capitals))
 
 
 class CompiledIndex:
@@ -87,11 +120,18 @@ class CompiledIndex:
                 if len(key) != len(pattern) or not key:
                     continue
                 keyed[key].append(len(self.records))
-                self.records.append(AliasRecord(entity_index, alias, key, pattern))
+                capitals = required_capitals(pattern)
+                self.records.append(AliasRecord(entity_index, alias, key, pattern, capitals))
         self.keys = dict(keyed)
         self.automaton = ahocorasick.Automaton()
         for key, record_ids in self.keys.items():
-            self.automaton.add_word(key, (len(key), tuple(record_ids)))
+            # Padded with spaces, searched in padded text whose non-word characters are
+            # spaces: every hit is a whole-word hit, with no per-hit boundary test.
+            padded = f" {word_spaced(key)} "
+            if self.automaton.exists(padded):
+                length, earlier = self.automaton.get(padded)
+                record_ids = sorted({*earlier, *record_ids})
+            self.automaton.add_word(padded, (len(key), tuple(record_ids)))
         self.automaton.make_automaton()
         self._build_blocks()
         self._build_canonical_tokens()

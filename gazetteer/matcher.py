@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from gazetteer.folding import fold
-from gazetteer.index import MIN_FUZZY_LENGTH, AliasRecord, CompiledIndex, skeleton, written_tokens
+from gazetteer.index import (
+    MIN_FUZZY_LENGTH,
+    AliasRecord,
+    CompiledIndex,
+    skeleton,
+    word_spaced,
+    written_tokens,
+)
 from gazetteer.schema import Alias, Entity, Kind
 
-# Arabic article forms, as they appear folded ("Al-" and "al " both fold to "al ").
-ARTICLES = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "ad"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +63,6 @@ class FuzzyMatch:
     following: tuple[str, ...] = ()  # the alias tokens after ``token``
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _case_matches(pattern: str, written: str) -> bool:
-    """Capitalised alias tokens need capitals in the text; acronyms need all capitals."""
-    letters = [char for char in pattern if char.isalpha()]
-    if len(letters) > 1 and all(char.isupper() for char in letters):
-        return all(not a.isalpha() or b.isupper() for a, b in zip(pattern, written))
-    at_token_start = True
-    for position, (alias_char, text_char) in enumerate(zip(pattern, written)):
-        if at_token_start and alias_char.isupper():
-            token = pattern[position:].split(" ", 1)[0].split("-", 1)[0].lower()
-            if token not in ARTICLES and not text_char.isupper():
-                return False
-        at_token_start = alias_char in " -"
-    return True
-
-
 class Matcher:
     """Matches text against a compiled index; cheap to create, safe to share."""
 
@@ -90,18 +76,17 @@ class Matcher:
         token must be capitalised in the text, so "sirt" in running text is no match.
         """
         folded = fold(text)
+        padded = f" {word_spaced(folded)} "
         hits: list[tuple[int, int, tuple[int, ...]]] = []
-        for end_index, (length, record_ids) in self.index.automaton.iter(folded):
-            start, end = end_index - length + 1, end_index + 1
-            if start > 0 and _is_word_char(folded[start - 1]) and _is_word_char(folded[start]):
-                continue
-            if end < len(text) and _is_word_char(folded[end]) and _is_word_char(folded[end - 1]):
-                continue
+        for end_index, (length, record_ids) in self.index.automaton.iter(padded):
+            start = end_index - length - 1  # the pad and the leading space cancel out
+            end = start + length
             written = text[start:end]
+            records = self.index.records
             kept = tuple(
                 record_id
                 for record_id in record_ids
-                if _case_matches(self.index.records[record_id].pattern, written)
+                if all(written[i].isupper() for i in records[record_id].capitals)
             )
             if kept:
                 hits.append((start, end, kept))

@@ -96,6 +96,10 @@ def test_the_three_doors_agree(server, child_env):
         assert json.loads(body) == library, seed.name
 
 
+def batch_text(number: int) -> str:
+    return f"Khalifa Hifter met Sergei Lavrov in Sirt ({number})."
+
+
 def batch_body() -> tuple[bytes, dict[int, str]]:
     """1,000 lines with a few bad ones; return the body and {line index: error slug}."""
     lines, bad = [], {}
@@ -113,8 +117,7 @@ def batch_body() -> tuple[bytes, dict[int, str]]:
             lines.append(json.dumps({"id": number, "text": "a", "options": {"x": 1}}).encode())
             bad[number] = "invalid-options"
         else:
-            text = f"Khalifa Hifter met Sergei Lavrov in Sirt ({number})."
-            lines.append(json.dumps({"id": number, "text": text}).encode())
+            lines.append(json.dumps({"id": number, "text": batch_text(number)}).encode())
     return b"\n".join(lines) + b"\n", bad
 
 
@@ -129,7 +132,7 @@ def check_batch_answer(body: bytes, bad: dict[int, str]) -> None:
             assert answer["id"] == expected_id
         else:
             assert answer["id"] == number
-            assert answer["text"] == f"Khalifa Haftar met Sergey Lavrov in Sirte ({number})."
+            assert answer["text"] == clean(batch_text(number)).text
 
 
 def test_a_batch_of_1000_lines(server):
@@ -264,7 +267,7 @@ def test_sigterm_lets_an_inflight_batch_finish(start_server, new_port, child_env
         sock.sendall(b"0\r\n\r\n")
         rest = [json.loads(line) for line in response.read().splitlines()]
         assert [answer["id"] for answer in rest] == list(range(1, 100))
-        assert rest[-1]["text"] == "Khalifa Haftar (99)."
+        assert rest[-1]["text"] == clean("Khalifa Hifter (99).", gazetteer=small_gazetteer[1]).text
         response.close()
         sock.close()
         assert server.process.wait(timeout=30) == 0
