@@ -21,6 +21,7 @@ memory stays bounded whatever the length of the stream.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import logging
@@ -235,7 +236,11 @@ def clean_lines(
             yield encode_line(output), ok
         return
     context = multiprocessing.get_context("fork")
+    gc.freeze()  # keep the gazetteer's pages shared with the workers (see normalizer.server)
     window = jobs * CHUNK_LINES * 4
-    with context.Pool(jobs, _start_worker, (gazetteer, defaults)) as pool:
-        while batch := list(itertools.islice(numbered, window)):
-            yield from pool.imap(_clean_numbered, batch, chunksize=CHUNK_LINES)
+    try:
+        with context.Pool(jobs, _start_worker, (gazetteer, defaults)) as pool:
+            while batch := list(itertools.islice(numbered, window)):
+                yield from pool.imap(_clean_numbered, batch, chunksize=CHUNK_LINES)
+    finally:
+        gc.unfreeze()

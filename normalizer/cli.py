@@ -119,7 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_setting_flags(batch, ("gazetteer", "max_line_bytes"))
     add_option_flags(batch)
     batch.set_defaults(run=run_batch)
+    _add_gazetteer_commands(commands)
+    return parser
 
+
+def _add_gazetteer_commands(commands) -> None:
     gazetteer = commands.add_parser("gazetteer", help="check and query gazetteer files")
     actions = gazetteer.add_subparsers(dest="action", required=True, metavar="ACTION")
     validate = actions.add_parser("validate", help="check files; print file:line: problem")
@@ -132,7 +136,6 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--json", action="store_true", help="print JSON")
         add_setting_flags(action, ("gazetteer",))
         action.set_defaults(run=run)
-    return parser
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -2,15 +2,15 @@
 
 The detector never reads a whole long document.  A paragraph whose words are mostly
 common English function words is English without asking a detector; only the other
-paragraphs, capped in number and length, go to langdetect, seeded so that results are
-deterministic.
+paragraphs go to langdetect, each sample at most :data:`SAMPLE_CHARS` long and at most
+:data:`MAX_DETECTED_PARAGRAPHS` per document, seeded so results are repeatable.
 """
 
 from __future__ import annotations
 
 import functools
-
-import regex
+import re
+from dataclasses import dataclass
 
 from normalizer.context import Context
 from normalizer.script_data import NON_LATIN_LETTER, SCRIPTS, script_of
@@ -27,8 +27,22 @@ ENGLISH_SHARE = 0.15  # at or above: English, no detector needed
 MIN_WORDS = 8  # shorter paragraphs (headlines, datelines) are not judged
 SAMPLE_CHARS = 400  # what the detector reads of one paragraph
 MAX_DETECTED_PARAGRAPHS = 20
-_PARAGRAPH = regex.compile(r"[^\n]+(?:\n[^\n]+)*")
-_WORD = regex.compile(r"[\p{L}\p{M}']+")
+MIN_PROBABILITY = 0.8  # below this the detector's answer is not acted on
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_ENGLISH_WORD = re.compile(
+    r"\b(?:" + "|".join(sorted(_ENGLISH, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What one paragraph is: its language (or "" when too short to tell) and script."""
+
+    language: str
+    probability: float
+    script: str
+    detected: bool  # whether the detector had to be asked
 
 
 @functools.lru_cache(maxsize=1)
@@ -48,41 +62,13 @@ def detect(sample: str) -> tuple[str, float]:
     """The most probable language of ``sample`` and its probability (seeded, repeatable)."""
     from langdetect.lang_detect_exception import LangDetectException
 
-    factory = _detector_factory()
-    detector = factory.create()
+    detector = _detector_factory().create()
     detector.append(sample[:SAMPLE_CHARS])
     try:
         best = detector.get_probabilities()[0]
     except (LangDetectException, IndexError):
         return "und", 0.0
     return best.lang, round(best.prob, 3)
-
-
-_ENGLISH_WORD = regex.compile(
-    r"(?<![\p{L}'])(?:" + "|".join(sorted(_ENGLISH, key=len, reverse=True)) + r")(?![\p{L}'])",
-    regex.IGNORECASE,
-)
-
-
-def _english_share(text: str, words: list[str]) -> float:
-    return len(_ENGLISH_WORD.findall(text)) / max(len(words), 1)
-
-
-def foreign_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of Latin-script paragraphs in another language: few English function words,
-    and the detector agrees (it reads only these, at most :data:`SAMPLE_CHARS` each)."""
-    spans = []
-    for paragraph in _PARAGRAPH.finditer(text):
-        body = paragraph.group()
-        words = _WORD.findall(body)
-        if len(words) < MIN_WORDS or _english_share(body, words) >= ENGLISH_SHARE:
-            continue
-        if NON_LATIN_LETTER.search(body):
-            continue
-        language, probability = detect(body[:SAMPLE_CHARS])
-        if language != "en" and probability >= 0.8:
-            spans.append(paragraph.span())
-    return spans
 
 
 def _main_script(text: str) -> str:
@@ -94,31 +80,57 @@ def _main_script(text: str) -> str:
     return max(counts, key=counts.get) if counts else "Latin"
 
 
+@functools.lru_cache(maxsize=8192)
+def judge(body: str, *, may_detect: bool = True) -> Judgement:
+    """Judge one paragraph; cached, so the entity and language stages share the work."""
+    words = _WORD.findall(body)
+    script = _main_script(body) if NON_LATIN_LETTER.search(body) else "Latin"
+    if len(words) < MIN_WORDS:
+        return Judgement("", 0.0, script, False)
+    if script == "Latin" and len(_ENGLISH_WORD.findall(body)) >= ENGLISH_SHARE * len(words):
+        return Judgement("en", 1.0, script, False)
+    if not may_detect:
+        return Judgement("und", 0.0, script, False)
+    language, probability = detect(body[:SAMPLE_CHARS])
+    return Judgement(language, probability, script, True)
+
+
+def _paragraphs(text: str):
+    """(span, judgement) of each paragraph, asking the detector at most the capped times."""
+    budget = MAX_DETECTED_PARAGRAPHS
+    for paragraph in _PARAGRAPH.finditer(text):
+        judgement = judge(paragraph.group(), may_detect=budget > 0)
+        budget -= judgement.detected
+        yield paragraph.span(), judgement
+
+
+def foreign_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of Latin-script paragraphs the detector places in another language."""
+    return [
+        span
+        for span, judgement in _paragraphs(text)
+        if judgement.script == "Latin"
+        and judgement.language not in ("", "en")
+        and judgement.probability >= MIN_PROBABILITY
+    ]
+
+
 def flag_languages(context: Context) -> None:
     """Set the document language and flag paragraphs in another language or script."""
-    languages: dict[str, int] = {}
-    detected = 0
-    for paragraph in _PARAGRAPH.finditer(context.text):
-        words = _WORD.findall(paragraph.group())
-        if len(words) < MIN_WORDS:
+    weights: dict[str, int] = {}
+    for (start, end), judgement in _paragraphs(context.text):
+        if not judgement.language:
             continue
-        text = paragraph.group()
-        script = _main_script(text) if NON_LATIN_LETTER.search(text) else "Latin"
-        if script == "Latin" and _english_share(text, words) >= ENGLISH_SHARE:
-            language, probability = "en", 1.0
-        elif detected < MAX_DETECTED_PARAGRAPHS:
-            detected += 1
-            language, probability = detect(text[:SAMPLE_CHARS])
-        else:
-            continue
-        languages[language] = languages.get(language, 0) + len(words)
-        if language != "en" and probability >= 0.8 or script != "Latin":
-            label = SCRIPTS[script].label if script in SCRIPTS else script
+        weights[judgement.language] = weights.get(judgement.language, 0) + (end - start)
+        foreign = judgement.language != "en" and judgement.probability >= MIN_PROBABILITY
+        if foreign or judgement.script != "Latin":
+            label = SCRIPTS[judgement.script].label if judgement.script in SCRIPTS else "other"
             context.flag(
-                paragraph.start(),
-                paragraph.end(),
+                start,
+                end,
                 "language.other_language",
-                f"paragraph in another language ({language}, p={probability}; {label} script)",
+                f"paragraph in another language ({judgement.language}, "
+                f"p={judgement.probability}; {label} script)",
             )
-    if languages:
-        context.state.language = max(languages, key=languages.get)
+    if weights:
+        context.state.language = max(weights, key=weights.get)

@@ -186,8 +186,8 @@ def _flag_untranslated(context: Context, handled: set[int]) -> None:
 def repair_mixed_script(context: Context) -> None:
     """Repair look-alike letters and broken names; flag untranslated fragments."""
     text = context.text
-    if text.isascii():
-        return
+    if text.isascii() or not NON_LATIN_LETTER.search(text):
+        return  # only Latin letters: nothing of another script to repair or flag
     for word in _MIXED_WORD.finditer(text):
         _repair_lookalikes(context, word.start(), word.group())
     handled = _repair_broken_names(context)
