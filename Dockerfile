@@ -35,7 +35,9 @@ RUN groupadd --system --gid 10001 normalizer \
     && useradd --system --no-log-init --uid 10001 --gid 10001 --no-create-home \
         --shell /usr/sbin/nologin normalizer
 COPY --from=build /opt/venv /opt/venv
-COPY --from=build /opt/cache /opt/cache
+# The compiled index of the built-in gazetteer; writable, so that the index of a custom
+# gazetteer is kept too (an unwritable cache is no error, only a slower start).
+COPY --from=build --chown=10001:10001 /opt/cache /opt/cache
 WORKDIR /srv
 # Numeric, so that Kubernetes' runAsNonRoot can check it.
 USER 10001:10001

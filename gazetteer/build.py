@@ -113,13 +113,11 @@ def alias_policy(alias: str, canonical: str, shared: bool) -> str:
 
 
 def name_policy(name: str, shared: bool) -> str:
-    """Whether the canonical name may rewrite its diacritic-less spelling ("Tô" never
-    turns "To" at a sentence start into a place: "to" is an English word)."""
-    folded = strip_diacritics(name)
-    letters = sum(char.isalpha() for char in name)
-    if shared or letters < 4 or _common_word(folded):
-        return "recognize"
-    return "rewrite"
+    """The canonical GeoNames name always only recognizes: it is not the English
+    Wikipedia title ("Thessaloníki", "Nālūt", "Thāne" carry transliteration marks English
+    does not write), so restoring its diacritics would impose a foreign form."""
+    del name, shared
+    return "recognize"
 
 
 def _curated() -> tuple[set[str], set[str], set[str]]:
@@ -207,8 +205,6 @@ def _record(place: dict, claims, curated_aliases: set[str], decisions: Counter) 
     shared_name = len(claims[name_key]) > 1 or name_key in curated_aliases
     aliases, seen = [], {name_key}
     recognize_name = name_policy(name, shared_name) == "recognize"
-    if recognize_name:
-        decisions["canonical name recognize-only (shared, short or an English word)"] += 1
     for alias in place["alternatenames"]:
         key = fold_key(alias)
         if key in seen:

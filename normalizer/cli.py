@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import dataclasses
 import inspect
+import io
 import json
 import os
 import re
@@ -25,7 +26,7 @@ from typing import Any, BinaryIO
 from normalizer import __version__
 from normalizer.errors import ConfigError, GazetteerError, InputError, OptionsError
 from normalizer.options import DIACRITICS, QUOTE_STYLES, STAGE_NAMES, CleanOptions
-from normalizer.settings import SETTINGS, SETTINGS_BY_NAME, resolve
+from normalizer.settings import SETTINGS, SETTINGS_BY_NAME, available_cores, resolve
 
 OPTION_CHOICES = {"categories": STAGE_NAMES, "quote_style": QUOTE_STYLES, "diacritics": DIACRITICS}
 ANSI = {"red": "31", "green": "32", "yellow": "33", "cyan": "36", "dim": "2", "bold": "1"}
@@ -115,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch = commands.add_parser("batch", help="clean NDJSON lines in parallel")
     batch.add_argument("input", metavar="IN.jsonl", help="input lines; '-' is stdin")
     batch.add_argument("-o", "--output", default="-", metavar="OUT.jsonl", help="default stdout")
-    batch.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="processes")
+    batch.add_argument("-j", "--jobs", type=int, default=available_cores(), help="processes")
     add_setting_flags(batch, ("gazetteer", "max_line_bytes"))
     add_option_flags(batch)
     batch.set_defaults(run=run_batch)
@@ -375,6 +376,8 @@ def run_lookup(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``normalizer`` command; return its exit code."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")  # input is read as UTF-8: output matches
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

@@ -33,8 +33,10 @@ _CYRILLIC_TO_LATIN = {
     "С": "C", "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ԛ": "Q",
     "Ԝ": "W",
 }  # fmt: skip
+# Lower-case Greek letters other than omicron differ visibly from Latin ones and are
+# used as symbols in English text (TNFα, β-blocker): only omicron is a true twin.
 _GREEK_TO_LATIN = {
-    "ο": "o", "ν": "v", "ι": "i", "α": "a", "κ": "k", "ρ": "p", "τ": "t", "υ": "u",
+    "ο": "o",
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }  # fmt: skip

@@ -54,6 +54,7 @@ NDJSON = "application/x-ndjson"
 OPEN_ENDPOINTS = frozenset({"api.healthz", "api.readyz"})
 
 access_log = logging.getLogger("normalizer.access")
+log = logging.getLogger("normalizer.service")
 api = Blueprint("api", __name__)
 
 
@@ -282,7 +283,12 @@ def _answer_lines(read, state: ServiceState, counts: dict) -> Iterator[bytes]:
         counts["errors"] += 1
         yield encode_line(error_line(None, number + 1, problem))
     except ClientDisconnected:
-        access_log.warning("client disconnected during a batch after %d lines", number)
+        log.warning("client disconnected during a batch after %d lines", number)
+    except Exception as error:  # the body broke off: bad chunked encoding, a lost client
+        log.warning("batch body unreadable after %d lines: %r", number, error)
+        detail = f"The request body could not be read after line {number}: {error!r}."
+        counts["errors"] += 1
+        yield encode_line(error_line(None, number + 1, ApiError("bad-request", detail)))
 
 
 # -- request id, access log, metrics --------------------------------------------------

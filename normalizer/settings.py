@@ -82,10 +82,18 @@ def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, e.g. under ``taskset`` or a
+    container's cpuset), else ``os.cpu_count()``."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def parse_workers(value: str) -> int:
-    """``auto`` (one worker per CPU core) or a positive number."""
+    """``auto`` (one worker per available CPU core) or a positive number."""
     if value.strip().lower() == "auto":
-        return os.cpu_count() or 1
+        return available_cores()
     return _integer(1, 1024)(value)
 
 
@@ -150,7 +158,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("host", "127.0.0.1", _host, "address to listen on (0.0.0.0 for every interface)"),
     Setting("port", "8080", _integer(1, 65535), "TCP port to listen on"),
-    Setting("workers", "auto", parse_workers, "worker processes; 'auto' is one per CPU core"),
+    Setting(
+        "workers", "auto", parse_workers, "worker processes; 'auto' is one per available CPU core"
+    ),
     Setting("threads", "4", _integer(1, 256), "threads per worker (concurrent connections)"),
     Setting("max_body_bytes", "10MiB", parse_size, "largest request body of POST /v1/clean (413)"),
     Setting(

@@ -164,6 +164,23 @@ def test_a_chunked_batch_of_1000_lines(server):
     connection.close()
 
 
+def test_broken_chunked_encoding_ends_the_batch_with_an_error_line(server):
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(
+            b"POST /v1/clean/batch HTTP/1.1\r\nHost: test\r\n"
+            b"Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b'1a\r\n{"id": 1, "text": "Hifter"}\n\r\nzz\r\nnot a chunk\r\n'
+        )
+        response = http.client.HTTPResponse(sock, method="POST")
+        response.begin()
+        assert response.status == 200
+        answers = [json.loads(line) for line in response.read().splitlines()]
+        response.close()
+    assert answers[-1]["id"] is None
+    assert answers[-1]["error"]["type"] == PROBLEM_TYPES["bad-request"].uri
+
+
 JSON = {"Content-Type": "application/json"}
 MALFORMED = [
     ("POST", "/v1/clean", b'{"text": ', JSON, 400, "invalid-json"),
@@ -222,11 +239,8 @@ def test_metrics_add_up_every_worker(server):
     _, _, after = call(server, "GET", "/metrics")
     assert requests_total(after.decode()) - requests_total(before.decode()) >= sent
     # Both workers answered: the sum above spans processes, not one worker's counters.
-    pids = {
-        json.loads(line)["pid"]
-        for line in server.log_text().splitlines()
-        if line.startswith("{") and '"normalizer.access"' in line
-    }
+    records = [json.loads(line) for line in server.log_text().splitlines() if line[:1] == "{"]
+    pids = {record["pid"] for record in records if record["logger"] == "normalizer.access"}
     assert len(pids) == 2
 
 

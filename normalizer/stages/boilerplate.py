@@ -24,6 +24,16 @@ _CREDIT = regex.compile(
 )
 
 
+def _is_credit(line: str) -> bool:
+    """A credit line is short and is the credit itself: "Reuters", "© Name", a domain."""
+    return len(line.split()) <= 5 and bool(_CREDIT.search(line))
+
+
+def _is_sentence(line: str) -> bool:
+    """Full sentences ("Reuters reported that ...") make a list, not a caption block."""
+    return len(line.split()) > 12 or line.rstrip().endswith((".", "!", "?", ":"))
+
+
 def _lines(text: str) -> list[tuple[int, int, str]]:
     """(start, end including the newline, text without it) for each line."""
     lines = []
@@ -74,9 +84,10 @@ def _caption_blocks(lines) -> list[tuple[int, int, str]]:
         last = number
         while last + 1 < len(lines) and _BULLET.match(lines[last + 1][2]):
             last += 1
-        block = [lines[i][2] for i in range(number, last + 1)]
-        if 2 <= len(block) <= 4 and any(_CREDIT.search(line) for line in block[1:]):
-            credit = next(line for line in block[1:] if _CREDIT.search(line)).strip(" \t•")
+        block = [lines[i][2].strip(" \t•·▪◦‣") for i in range(number, last + 1)]
+        credits = [line for line in block[1:] if _is_credit(line)]
+        if 2 <= len(block) <= 4 and credits and not any(_is_sentence(line) for line in block):
+            credit = credits[0]
             found.append((number, last, f"removed a photo caption block (credit: {credit})"))
         number = last + 1
     return found

@@ -20,10 +20,19 @@ from gazetteer import Candidate, Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold, strip_diacritics
 from normalizer.context import Context
 from normalizer.script_data import NON_LATIN_LETTER
-from normalizer.stages.language import foreign_paragraphs
+from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 
 _ARTICLE = regex.compile(r"^(?:[Aa]l|[Ee]l|[Aa][nrstdz]|[Aa]sh|[Aa]th|[Aa]dh)[-\s](?=\p{Lu})")
 _ARTICLE_ANYWHERE = regex.compile(r"(?<![\p{L}])(?:Al|El|al|el)(?=[-\s]\p{Lu})")
+_ARTICLE_WORDS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
+# "to become Haftar's successor": the calque's words used in their own sense.
+_LITERAL_BEFORE = regex.compile(
+    r"\b(?:become|becomes|became|becoming|named|name|appoint|appointed|choose|chose|chosen|"
+    r"as|possible|potential|likely|would-be|future)\s+(?:\p{L}+\s+)?$",
+    regex.IGNORECASE,
+)
+# A native-script name given as a gloss: in brackets or quotes, or after "known as".
+_GLOSS_BEFORE = regex.compile(r"(?:[(\[«“\"]|\b(?:as|called|named|reads?|means?)\s*:?)\s*$")
 _PLACE_BEFORE = regex.compile(r"\b(?:city|town|village|port|capital) of\s+$")
 _NAME_TOKEN = regex.compile(r"(?<![\p{L}\p{M}'’-])\p{Lu}[\p{Ll}\p{M}]{3,}(?![\p{L}\p{M}])")
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
@@ -138,7 +147,7 @@ class _Canonicalizer:
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
         self.context_counts = _context_counts(mentions)
-        self.foreign = foreign_paragraphs(self.context.text)
+        self.foreign = foreign_paragraphs(self.context.text) + foreign_quotes(self.context.text)
         for mention in mentions:
             self.mention(mention)
         self.fuzzy(mentions)
@@ -193,11 +202,12 @@ class _Canonicalizer:
         """
         key = fold(" ".join(alias.text.split())).strip()
         tokens = _WORD.findall(key)
+        core = key.split(" ", 1)[1] if len(tokens) == 2 and tokens[0] in _ARTICLE_WORDS else key
         # "Haftar's successor" carries the surname itself: it is its own evidence.
         own_name = set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()
         needs_support = (
             (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
-            or (" " not in key and zipf_frequency(key, "en") >= AMBIGUOUS_ZIPF)
+            or (" " not in core and zipf_frequency(core, "en") >= AMBIGUOUS_ZIPF)
             or (alias.kind is Kind.CALQUE and not own_name & set(tokens))
         )
         if not needs_support or was_established:
@@ -239,10 +249,14 @@ class _Canonicalizer:
         if replacement == mention.text:
             return
         kind = candidate.alias.kind
-        if kind is Kind.NATIVE and not _isolated_in_latin(
-            self.context.text, mention.start, mention.end
+        before = self.context.text[max(0, mention.start - 40) : mention.start]
+        if kind is Kind.NATIVE and (
+            not _isolated_in_latin(self.context.text, mention.start, mention.end)
+            or _GLOSS_BEFORE.search(before)
         ):
-            return  # a name inside genuine foreign-language text stays as written
+            return  # foreign-language text, or a name glossed in its own script, stays
+        if kind is Kind.CALQUE and _LITERAL_BEFORE.search(before):
+            return  # "to become Haftar's successor": the words mean what they say
         rule, confidence, evidence = _KIND_RULES[kind]
         if mention.entity is None:
             confidence = min(confidence, 0.85)

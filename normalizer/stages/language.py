@@ -115,6 +115,27 @@ def foreign_paragraphs(text: str) -> list[tuple[int, int]]:
     ]
 
 
+_QUOTED = re.compile(r"“([^”\n]{12,})”|«([^»\n]{12,})»|„([^“”\n]{12,})[“”]|\"([^\"\n]{12,})\"")
+MIN_QUOTE_WORDS = 4
+
+
+def foreign_quotes(text: str) -> list[tuple[int, int]]:
+    """Spans of quotations in another language inside English paragraphs (a Turkish or
+    French quote keeps its own spelling of names)."""
+    spans = []
+    for match in _QUOTED.finditer(text):
+        body = next(group for group in match.groups() if group)
+        words = _WORD.findall(body)
+        if len(words) < MIN_QUOTE_WORDS:
+            continue
+        if len(_ENGLISH_WORD.findall(body)) >= ENGLISH_SHARE * len(words):
+            continue
+        language, probability = detect(body[:SAMPLE_CHARS])
+        if language != "en" and probability >= MIN_PROBABILITY:
+            spans.append(match.span())
+    return spans
+
+
 def flag_languages(context: Context) -> None:
     """Set the document language and flag paragraphs in another language or script."""
     weights: dict[str, int] = {}

@@ -35,7 +35,12 @@ def _fix_quote_spacing(context: Context) -> None:
         )
 
 
+_FOOTNOTE_BODY = regex.compile(r"^[ \t]*\*[ \t]*\S", regex.M)
+
+
 def _remove_footnote_marks(context: Context) -> None:
+    if "*" not in context.text or _FOOTNOTE_BODY.search(context.text):
+        return  # a line starting with "*" is the footnote the mark points to: keep both
     for match in _FOOTNOTE.finditer(context.text):
         context.edit(
             *match.span(),
