@@ -72,7 +72,7 @@ def bench_scale(texts: list[str], sizes: list[int], repeat: int) -> dict:
             samples = timings(lambda text: clean(text, gazetteer=loaded), texts, repeat)
             results[size] = {
                 **summary(samples),
-                "aliases": len(loaded.index.records),
+                "aliases": len(loaded.index),
                 "load_s": round(load_seconds, 2),
             }
             del loaded

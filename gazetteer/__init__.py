@@ -75,7 +75,9 @@ class Gazetteer:
     def stats(self) -> dict:
         """Counts for ``/v1/gazetteer`` and ``normalizer gazetteer stats``."""
         types = Counter(entity.type for entity in self.entities)
-        policies = Counter(record.alias.policy.value for record in self.index.records)
+        policies = Counter(
+            alias.policy.value for entity in self.entities for alias in entity.aliases
+        )
         return {
             "name": self.name,
             "version": self.version,
@@ -90,7 +92,7 @@ class Gazetteer:
                 for path, source in zip(self.paths, self.sources)
             ],
             "entities": len(self.entities),
-            "aliases": len(self.index.records),
+            "aliases": len(self.index),
             "types": dict(sorted(types.items())),
             "policies": dict(sorted(policies.items())),
         }

@@ -10,12 +10,15 @@ one block are scored, never the whole alias list.
 from __future__ import annotations
 
 import bisect
+from array import array
+import contextlib
 import gc
 import hashlib
 import os
 import pickle
 import re
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +29,7 @@ from gazetteer.folding import fold_key
 from gazetteer.schema import Alias, Entity, Kind
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 7
+INDEX_VERSION = 9
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
@@ -111,20 +114,23 @@ class CompiledIndex:
 
     def __init__(self, entities: tuple[Entity, ...]) -> None:
         self.entities = entities
-        self.records: list[AliasRecord] = []
+        # Records as two flat arrays (entity, alias position): unpickling 10^5 objects
+        # would cost a second at start-up; records are built on demand (``record``).
+        self.record_entity = array("I")
+        self.record_alias = array("H")
+        self._records: dict[int, AliasRecord] = {}
         keyed: dict[str, list[int]] = defaultdict(list)
         for entity_index, entity in enumerate(entities):
-            for alias in entity.aliases:
+            for alias_index, alias in enumerate(entity.aliases):
                 pattern = " ".join(alias.text.split())
                 key = fold_key(pattern)
                 if len(key) != len(pattern) or not key:
                     continue
-                keyed[key].append(len(self.records))
-                capitals = required_capitals(pattern)
-                self.records.append(AliasRecord(entity_index, alias, key, pattern, capitals))
-        self.keys = dict(keyed)
+                keyed[key].append(len(self.record_entity))
+                self.record_entity.append(entity_index)
+                self.record_alias.append(alias_index)
         self.automaton = ahocorasick.Automaton()
-        for key, record_ids in self.keys.items():
+        for key, record_ids in keyed.items():
             # Padded with spaces, searched in padded text whose non-word characters are
             # spaces: every hit is a whole-word hit, with no per-hit boundary test.
             padded = f" {word_spaced(key)} "
@@ -136,11 +142,42 @@ class CompiledIndex:
         self._build_blocks()
         self._build_canonical_tokens()
 
+    def __len__(self) -> int:
+        """How many aliases are indexed."""
+        return len(self.record_entity)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_records"] = {}
+        return state
+
+    def record(self, record_id: int) -> AliasRecord:
+        """The alias record ``record_id``, built on first use and kept."""
+        found = self._records.get(record_id)
+        if found is None:
+            entity_index = self.record_entity[record_id]
+            alias = self.entities[entity_index].aliases[self.record_alias[record_id]]
+            pattern = " ".join(alias.text.split())
+            found = AliasRecord(
+                entity_index, alias, fold_key(pattern), pattern, required_capitals(pattern)
+            )
+            self._records[record_id] = found
+        return found
+
+    def records(self):
+        """Every alias record, in index order."""
+        return (self.record(record_id) for record_id in range(len(self)))
+
     def _build_blocks(self) -> None:
         # skeleton -> {token: [(record id, token position), ...]}
         blocks: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(dict)
-        for record_id, record in enumerate(self.records):
+        for record_id, record in enumerate(self.records()):
             if record.alias.kind in (Kind.CALQUE, Kind.ACRONYM, Kind.NATIVE):
+                continue
+            entity = self.entities[record.entity]
+            if entity.type != "person" and not entity.short:
+                # Fuzzy rewrites need a given name or an established short form: only
+                # people and entities with a short form can ever use a fuzzy candidate.
                 continue
             for position, token in enumerate(record.key.split(" ")):
                 if len(token) >= MIN_FUZZY_LENGTH and token.isalpha() and token.isascii():
@@ -151,7 +188,7 @@ class CompiledIndex:
         # Sorted (folded token, written token, entity) of canonical names, for completing
         # a name from its surviving fragments ("Çavuşo" + "lu" -> "Çavuşoğlu").
         tokens = set()
-        for record in self.records:
+        for record in self.records():
             if record.alias.kind is not Kind.CANONICAL:
                 continue
             for key_token, written in zip(record.key.split(" "), written_tokens(record)):
@@ -159,6 +196,11 @@ class CompiledIndex:
                     tokens.add((key_token, written, record.entity))
         self.canonical_tokens = sorted(tokens)
         self._canonical_keys = [token for token, _, _ in self.canonical_tokens]
+
+    def record_ids(self, key: str) -> tuple[int, ...]:
+        """The records whose folded key is ``key`` (one lookup in the automaton)."""
+        found = self.automaton.get(f" {word_spaced(key)} ", None)
+        return found[1] if found else ()
 
     def tokens_with_prefix(self, prefix: str) -> list[tuple[str, str, int]]:
         """Canonical tokens whose folded form starts with the folded ``prefix``."""
@@ -195,6 +237,8 @@ def load_cached(cache_dir: Path, digest: str):
         return None
     finally:
         gc.enable()
+    with contextlib.suppress(OSError):
+        os.utime(path)  # most recently used: kept by the eviction
     valid = isinstance(index, tuple) and len(index) == 2 and isinstance(index[1], CompiledIndex)
     return index if valid else None
 
@@ -207,5 +251,20 @@ def store_cached(cache_dir: Path, digest: str, index: tuple) -> None:
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(index, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache_dir / f"index-{digest}.pickle")
+        _evict(cache_dir)
     except OSError:
         return
+
+
+# Compiled indexes kept: the few gazetteer combinations in use (default, test subsets).
+CACHE_ENTRIES = 4
+
+
+def _evict(cache_dir: Path) -> None:
+    """Remove all but the :data:`CACHE_ENTRIES` most recently used compiled indexes."""
+    entries = sorted(cache_dir.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime)
+    for stale in entries[:-CACHE_ENTRIES]:
+        stale.unlink(missing_ok=True)
+    for leftover in cache_dir.glob("*.tmp"):
+        if leftover.stat().st_mtime < time.time() - 3600:
+            leftover.unlink(missing_ok=True)

@@ -82,11 +82,11 @@ class Matcher:
             start = end_index - length - 1  # the pad and the leading space cancel out
             end = start + length
             written = text[start:end]
-            records = self.index.records
+            record = self.index.record
             kept = tuple(
                 record_id
                 for record_id in record_ids
-                if all(written[i].isupper() for i in records[record_id].capitals)
+                if all(written[i].isupper() for i in record(record_id).capitals)
             )
             if kept:
                 hits.append((start, end, kept))
@@ -101,13 +101,12 @@ class Matcher:
         return mentions
 
     def _candidates(self, record_ids: tuple[int, ...]) -> tuple[Candidate, ...]:
-        records: list[AliasRecord] = [self.index.records[i] for i in record_ids]
+        records: list[AliasRecord] = [self.index.record(i) for i in record_ids]
         return tuple(Candidate(self.index.entities[r.entity], r.alias) for r in records)
 
     def lookup(self, name: str) -> list[Candidate]:
         """Every reading of ``name`` as a whole alias (case- and accent-insensitive)."""
-        record_ids = self.index.keys.get(" ".join(fold(name).split()), [])
-        return list(self._candidates(tuple(record_ids)))
+        return list(self._candidates(self.index.record_ids(" ".join(fold(name).split()))))
 
     def fuzzy(self, token: str, *, max_distance: int = 1) -> list[FuzzyMatch]:
         """Alias tokens within ``max_distance`` edits of ``token``, best first.
@@ -131,7 +130,7 @@ class Matcher:
                 continue
             score = 100.0 * (1 - distance / max(len(folded), len(candidate)))
             for record_id, position in places:
-                record = self.index.records[record_id]
+                record = self.index.record(record_id)
                 tokens = written_tokens(record)
                 entity = self.index.entities[record.entity]
                 matches.append(
