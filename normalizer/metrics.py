@@ -16,6 +16,7 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -40,6 +41,30 @@ BATCH_LINES = Counter(
     "normalizer_batch_lines", "Batch lines answered, by outcome (ok or error)", ["outcome"]
 )
 CHANGES = Counter("normalizer_changes", "Changes made to cleaned texts, by category", ["category"])
+
+
+RELOADS = Counter(
+    "normalizer_gazetteer_reloads",
+    "Gazetteer reloads after a file changed, by outcome (ok or failed)",
+    ["outcome"],
+)
+GAZETTEER = Gauge(
+    "normalizer_gazetteer_info",
+    "The gazetteer version each live worker is serving (value 1)",
+    ["version"],
+    multiprocess_mode="liveall",
+)
+
+
+def observe_reload(ok: bool) -> None:
+    """Count one reload attempt."""
+    RELOADS.labels("ok" if ok else "failed").inc()
+
+
+def set_gazetteer_version(version: str) -> None:
+    """Report the version in use (the previous one is dropped from this process)."""
+    GAZETTEER.clear()
+    GAZETTEER.labels(version).set(1)
 
 
 def observe_request(method: str, endpoint: str, status: int, seconds: float) -> None:

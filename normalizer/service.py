@@ -42,6 +42,7 @@ from normalizer.batch import (
 )
 from normalizer.pipeline import clean
 from normalizer.problems import ApiError, handle_error, json_bytes
+from normalizer.reload import GazetteerHolder
 from normalizer.settings import SETTINGS, load_gazetteer, resolve
 
 EXTENSION = "normalizer"
@@ -63,9 +64,18 @@ class ServiceState:
     """What the app holds in ``app.extensions["normalizer"]``, built once."""
 
     settings: dict[str, Any]
-    gazetteer: gazetteer_package.Gazetteer
-    gazetteer_stats: dict[str, Any]  # counted once: 0.1 s for the default gazetteer
+    holder: GazetteerHolder  # the gazetteer in use; swapped on hot reload
     spec: bytes  # the OpenAPI document, served as is
+
+    @property
+    def gazetteer(self) -> gazetteer_package.Gazetteer:
+        """The gazetteer to clean with now."""
+        return self.holder.gazetteer
+
+    @property
+    def gazetteer_stats(self) -> dict[str, Any]:
+        """Counted once per gazetteer (0.1 s for the default one)."""
+        return self.holder.stats
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -84,7 +94,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config)
     spec = resources.files("normalizer").joinpath("openapi.json").read_bytes()
     gazetteer = load_gazetteer(settings["gazetteer"])
-    app.extensions[EXTENSION] = ServiceState(settings, gazetteer, gazetteer.stats(), spec)
+    holder = GazetteerHolder(settings["gazetteer"], gazetteer, settings["reload_interval"])
+    app.extensions[EXTENSION] = ServiceState(settings, holder, spec)
     configure_logging(settings["log_format"])
     app.before_request(_start_request)
     app.after_request(_finish_request)
@@ -298,6 +309,7 @@ def _start_request() -> None:
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
     g.request_id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
     g.started = time.perf_counter()
+    _state().holder.maybe_reload()
 
 
 def _finish_request(response: Response) -> Response:

@@ -185,6 +185,13 @@ SETTINGS: tuple[Setting, ...] = (
         "command lines are visible to other users",
     ),
     Setting(
+        "reload_interval",
+        "5",
+        _integer(0, 86400),
+        "seconds between checks of the gazetteer files; a changed file is loaded and "
+        "swapped in without a restart (0 switches hot reload off)",
+    ),
+    Setting(
         "timeout",
         "30",
         _integer(1, 3600),
@@ -227,13 +234,16 @@ def gazetteer_files(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(files)
 
 
-def load_gazetteer(names: tuple[str, ...]) -> gazetteer_package.Gazetteer:
+def load_gazetteer(
+    names: tuple[str, ...], *, use_process_cache: bool = True
+) -> gazetteer_package.Gazetteer:
     """Load the gazetteer a ``gazetteer`` setting names; problems raise GazetteerError.
 
-    The built-in gazetteer alone comes from ``load_default()``, cached per process.
+    The built-in gazetteer alone comes from ``load_default()``, cached per process
+    (a reload passes ``use_process_cache=False`` to read the files again).
     """
     try:
-        if names == (DEFAULT_GAZETTEER,):
+        if names == (DEFAULT_GAZETTEER,) and use_process_cache:
             return gazetteer_package.load_default()
         return gazetteer_package.load(gazetteer_files(names))
     except gazetteer_package.GazetteerDataError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -489,3 +490,77 @@ def test_default_names_the_built_in_files():
 def test_a_missing_gazetteer_file_is_a_gazetteer_error(tmp_path):
     with pytest.raises(GazetteerError, match="no such file"):
         create_app({"NORMALIZER_GAZETTEER": str(tmp_path / "absent.jsonl")})
+
+
+# -- hot reload ------------------------------------------------------------------------
+
+
+def _gazetteer_file(path, alias: str) -> None:
+    header = {"gazetteer": "reload-test", "format": 1, "version": "1"}
+    entity = {
+        "id": "khalifa_haftar",
+        "name": "Khalifa Haftar",
+        "short": "Haftar",
+        "type": "person",
+        "short_aliases": [alias],
+        "source": "test",
+    }
+    path.write_text(json.dumps(header) + "\n" + json.dumps(entity) + "\n", encoding="utf-8")
+
+
+def test_hot_reload_swaps_a_changed_gazetteer_and_keeps_serving_a_broken_one(tmp_path):
+    from normalizer.service import create_app
+
+    path = tmp_path / "g.jsonl"
+    _gazetteer_file(path, "Hifter")
+    app = create_app(
+        {"TESTING": True, "NORMALIZER_GAZETTEER": (str(path),), "NORMALIZER_RELOAD_INTERVAL": 1}
+    )
+    client = app.test_client()
+    holder = app.extensions["normalizer"].holder
+    first = client.get("/v1/gazetteer").get_json()["version"]
+    assert client.post("/v1/clean", json={"text": "Hifter spoke."}).get_json()["text"] == (
+        "Haftar spoke."
+    )
+
+    _gazetteer_file(path, "Hafterr")
+    os.utime(path, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert holder.reload_now()
+    second = client.get("/v1/gazetteer").get_json()
+    assert second["version"] != first
+    assert client.post("/v1/clean", json={"text": "Hafterr spoke."}).get_json()["text"] == (
+        "Haftar spoke."
+    )
+
+    path.write_text("{not json\n", encoding="utf-8")
+    os.utime(path, ns=(time.time_ns() + 2 * 10**9, time.time_ns() + 2 * 10**9))
+    assert not holder.reload_now()
+    broken = client.get("/v1/gazetteer").get_json()
+    assert broken["version"] == second["version"]
+    assert "not valid JSON" in broken["reload_error"]
+    assert client.post("/v1/clean", json={"text": "Hafterr spoke."}).get_json()["text"] == (
+        "Haftar spoke."
+    )
+    body = client.get("/metrics").get_data(as_text=True)
+    assert 'normalizer_gazetteer_reloads_total{outcome="failed"}' in body
+    assert f'normalizer_gazetteer_info{{version="{second["version"]}"}} 1.0' in body
+
+
+def test_hot_reload_polls_in_the_background(tmp_path):
+    from normalizer.service import create_app
+
+    path = tmp_path / "g.jsonl"
+    _gazetteer_file(path, "Hifter")
+    app = create_app(
+        {"TESTING": True, "NORMALIZER_GAZETTEER": (str(path),), "NORMALIZER_RELOAD_INTERVAL": 1}
+    )
+    client = app.test_client()
+    first = client.get("/v1/gazetteer").get_json()["version"]
+    _gazetteer_file(path, "Hafterr")
+    os.utime(path, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    deadline = time.monotonic() + 20
+    version = first
+    while version == first and time.monotonic() < deadline:
+        time.sleep(0.2)
+        version = client.get("/v1/gazetteer").get_json()["version"]
+    assert version != first

@@ -1,0 +1,116 @@
+"""Hot reload: a changed gazetteer file is picked up without a restart.
+
+Each worker process holds its gazetteer in a :class:`GazetteerHolder`.  Requests ask it
+:meth:`~GazetteerHolder.maybe_reload` (a clock comparison, nearly free); every
+``reload_interval`` seconds that becomes a ``stat`` of the files, and when one changed,
+a background thread loads the new gazetteer (the compiled-index cache makes that quick
+for every worker but the first) and swaps it in with one reference assignment, so a
+request sees either the old gazetteer or the new one, never a mix.  A broken file is
+logged and counted (``normalizer_gazetteer_reloads{outcome="failed"}``), shown in
+``GET /v1/gazetteer`` as ``reload_error``, and the old gazetteer keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from typing import Any
+
+from normalizer import metrics
+from normalizer.errors import GazetteerError
+from normalizer.settings import gazetteer_files, load_gazetteer
+
+log = logging.getLogger("normalizer.reload")
+
+
+def signature(names: tuple[str, ...]) -> tuple:
+    """What identifies the files' current contents cheaply: path, size, mtime."""
+    found = []
+    for path in gazetteer_files(names):
+        try:
+            info = os.stat(path)
+        except OSError:
+            found.append((path, None, None))
+        else:
+            found.append((path, info.st_size, info.st_mtime_ns))
+    return tuple(found)
+
+
+class GazetteerHolder:
+    """The gazetteer in use, its stats, and the polling that replaces them."""
+
+    def __init__(self, names: tuple[str, ...], gazetteer, interval: float) -> None:
+        self.names = names
+        self.interval = interval
+        self._current = (gazetteer, gazetteer.stats())
+        self._signature = signature(names)
+        self._next_check = time.monotonic() + interval
+        self._reloading = threading.Lock()
+        self.last_error: str | None = None
+        metrics.set_gazetteer_version(gazetteer.version)
+
+    @property
+    def gazetteer(self):
+        """The gazetteer to clean with now."""
+        return self._current[0]
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """What ``GET /v1/gazetteer`` shows."""
+        stats = dict(self._current[1])
+        stats["reload_interval_s"] = self.interval
+        if self.last_error:
+            stats["reload_error"] = self.last_error
+        return stats
+
+    def maybe_reload(self) -> None:
+        """Start a reload in the background when the interval passed and a file changed."""
+        if self.interval <= 0 or time.monotonic() < self._next_check:
+            return
+        if not self._reloading.acquire(blocking=False):
+            return
+        self._next_check = time.monotonic() + self.interval
+        current = signature(self.names)
+        if current == self._signature:
+            self._reloading.release()
+            return
+        thread = threading.Thread(target=self._reload, args=(current,), daemon=True)
+        thread.start()
+
+    def reload_now(self) -> bool:
+        """Reload synchronously if a file changed; True when a new gazetteer is in use."""
+        with self._reloading:
+            current = signature(self.names)
+            if current == self._signature:
+                return False
+            return self._load(current)
+
+    def _reload(self, current: tuple) -> None:
+        try:
+            self._load(current)
+        finally:
+            self._reloading.release()
+
+    def _load(self, current: tuple) -> bool:
+        started = time.perf_counter()
+        try:
+            gazetteer = load_gazetteer(self.names, use_process_cache=False)
+        except GazetteerError as error:
+            self._signature = current  # retry only when the files change again
+            self.last_error = str(error)
+            metrics.observe_reload(False)
+            log.error("gazetteer reload failed; the old gazetteer keeps serving: %s", error)
+            return False
+        self._current = (gazetteer, gazetteer.stats())  # one assignment: an atomic swap
+        self._signature = current
+        self.last_error = None
+        metrics.observe_reload(True)
+        metrics.set_gazetteer_version(gazetteer.version)
+        log.info(
+            "gazetteer reloaded: version %s in %.2f s",
+            gazetteer.version,
+            time.perf_counter() - started,
+        )
+        return True
