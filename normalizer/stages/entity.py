@@ -57,15 +57,18 @@ _POLICY_ORDER = {Policy.REWRITE: 0, Policy.ESTABLISHED: 1, Policy.RECOGNIZE: 2}
 
 
 @functools.lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    return zipf_frequency(word.lower(), "en")
+
+
 def _is_common_word(word: str) -> bool:
-    return zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF
+    return _zipf(word) >= COMMON_WORD_ZIPF
 
 
-@functools.lru_cache(maxsize=65536)
 def _is_known_word(word: str) -> bool:
     """In use in English (Zipf >= 1.5): a real word or name, not a misspelling of one
     ("Conti" is a surname of its own, not a slip for Conte; "Grasimov" is unused)."""
-    return zipf_frequency(word.lower(), "en") >= KNOWN_WORD_ZIPF
+    return _zipf(word) >= KNOWN_WORD_ZIPF
 
 
 def _best(candidates: tuple[Candidate, ...]) -> Candidate:
@@ -207,7 +210,7 @@ class _Canonicalizer:
         own_name = set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()
         needs_support = (
             (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
-            or (" " not in core and zipf_frequency(core, "en") >= AMBIGUOUS_ZIPF)
+            or (" " not in core and _zipf(core) >= AMBIGUOUS_ZIPF)
             or (alias.kind is Kind.CALQUE and not own_name & set(tokens))
         )
         if not needs_support or was_established:

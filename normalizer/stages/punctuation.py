@@ -54,8 +54,10 @@ def _remove_footnote_marks(context: Context) -> None:
 def _flag_unbalanced(context: Context) -> None:
     for paragraph in _PARAGRAPH.finditer(context.text):
         text = paragraph.group()
+        if '"' not in text and "“" not in text and "”" not in text:
+            continue
         opening, closing = text.count("“"), text.count("”")
-        straight = [m.start() for m in regex.finditer('"', text)]
+        straight = text.count('"')
         if opening != closing:
             position = text.rfind("“") if opening > closing else text.rfind("”")
             context.flag(
@@ -64,13 +66,13 @@ def _flag_unbalanced(context: Context) -> None:
                 "punctuation.unbalanced_quotes",
                 f"{opening} opening and {closing} closing curly quotes in this paragraph",
             )
-        if len(straight) % 2:
-            position = straight[-1]
+        if straight % 2:
+            position = text.rfind('"')
             context.flag(
                 paragraph.start() + position,
                 paragraph.start() + position + 1,
                 "punctuation.unbalanced_quotes",
-                f"an odd number ({len(straight)}) of straight double quotes in this paragraph",
+                f"an odd number ({straight}) of straight double quotes in this paragraph",
             )
 
 

@@ -31,6 +31,7 @@ _FOREIGN_RUN = regex.compile(
     r"[^\P{L}\p{Latin}][\p{L}\p{M}]*(?:[\s\p{P}]{1,3}[^\P{L}\p{Latin}][\p{L}\p{M}]*)*"
 )
 _LINE = regex.compile(r"[^\n]+")
+_MARK = regex.compile(r"\p{M}")
 _NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \t]+$")
 _NEIGHBOUR_AFTER = regex.compile(r"[ \t]+(\p{L}+)")
 # Extra letters allowed between fragments beyond the foreign ones (MT drops or doubles).
@@ -153,7 +154,7 @@ def _last_word_start(text: str, window_start: int, position: int) -> int:
     index = position
     if index > window_start and text[index - 1] in " \t":
         index -= 1
-    while index > window_start and (text[index - 1].isalpha() or regex.match(r"\p{M}", text[index - 1])):
+    while index > window_start and (text[index - 1].isalpha() or _MARK.match(text[index - 1])):
         index -= 1
     return index - window_start
 
