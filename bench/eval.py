@@ -95,7 +95,9 @@ def false_change_rate(documents: list[str]) -> dict:
     for document in documents:
         for change in clean(document).changes:
             if change.category in NON_TYPOGRAPHIC:
-                false_changes.append(f"{change.original!r} -> {change.replacement!r} ({change.rule})")
+                false_changes.append(
+                    f"{change.original!r} -> {change.replacement!r} ({change.rule})"
+                )
     return {
         "documents": len(documents),
         "words": words,

@@ -80,7 +80,7 @@ def worker_memory(master: int) -> list[dict]:
 
 
 def lua_script(bodies: list[str], path: Path) -> Path:
-    quoted = ",\n".join(json.dumps(body) for body in bodies)
+    quoted = ",\n".join(json.dumps(body, ensure_ascii=False) for body in bodies)
     path.write_text(
         "local bodies = {\n" + quoted + "\n}\n"
         "local counter = 0\n"
@@ -112,7 +112,9 @@ def run_wrk(url: str, script: Path, seconds: int, connections: int) -> dict:
 
 
 def serve(command: list[str], port: int, env: dict) -> tuple[subprocess.Popen, float]:
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     ready = wait_ready(f"http://127.0.0.1:{port}/healthz")
     return process, ready
 

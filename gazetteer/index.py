@@ -10,7 +10,6 @@ one block are scored, never the whole alias list.
 from __future__ import annotations
 
 import bisect
-from array import array
 import contextlib
 import gc
 import hashlib
@@ -19,6 +18,7 @@ import pickle
 import re
 import tempfile
 import time
+from array import array
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,7 +135,7 @@ class CompiledIndex:
             # spaces: every hit is a whole-word hit, with no per-hit boundary test.
             padded = f" {word_spaced(key)} "
             if self.automaton.exists(padded):
-                length, earlier = self.automaton.get(padded)
+                _, earlier = self.automaton.get(padded)
                 record_ids = sorted({*earlier, *record_ids})
             self.automaton.add_word(padded, (len(key), tuple(record_ids)))
         self.automaton.make_automaton()

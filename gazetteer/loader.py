@@ -106,7 +106,9 @@ class _Reader:
     def _entity(self, number: int, record: dict) -> Entity | None:
         before = len(self.problems)
         for key in sorted(set(record) - _ENTITY_KEYS):
-            self.problem(number, f"unknown field {key!r} (known: {', '.join(sorted(_ENTITY_KEYS))})")
+            self.problem(
+                number, f"unknown field {key!r} (known: {', '.join(sorted(_ENTITY_KEYS))})"
+            )
         entity_id = record.get("id")
         if not isinstance(entity_id, str) or not _ID_PATTERN.match(entity_id):
             self.problem(number, f"bad id {entity_id!r}: use lower-case letters, digits, _ . : -")

@@ -24,7 +24,6 @@ from gazetteer.index import (
 from gazetteer.schema import Alias, Entity, Kind
 
 
-
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One reading of a mention: which entity, through which alias."""

@@ -69,9 +69,7 @@ WORD = regex.compile(r"[\p{L}\p{M}]+")
 #: Any letter outside the Latin script (and not a combining mark).
 NON_LATIN_LETTER = regex.compile(r"[^\P{L}\p{Latin}]")
 
-_SCRIPT_PATTERNS = tuple(
-    (name, regex.compile(rf"\p{{Script={name}}}")) for name in SCRIPTS
-)
+_SCRIPT_PATTERNS = tuple((name, regex.compile(rf"\p{{Script={name}}}")) for name in SCRIPTS)
 
 
 @functools.lru_cache(maxsize=8192)

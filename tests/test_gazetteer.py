@@ -76,7 +76,9 @@ def test_alias_claimed_by_two_entities_is_an_error(tmp_path):
 
 
 def test_shared_alias_allowed_when_recognize_only(tmp_path):
-    first = write(tmp_path, "one.jsonl", person("a", aliases=[{"text": "AB", "policy": "recognize"}]))
+    first = write(
+        tmp_path, "one.jsonl", person("a", aliases=[{"text": "AB", "policy": "recognize"}])
+    )
     second = write(tmp_path, "two.jsonl", person("b", "Bob Beta", aliases=["AB"]))
     loaded = load([first, second], cache_dir=tmp_path / "cache")
     readings = loaded.matcher.lookup("AB")

@@ -60,7 +60,9 @@ def test_change_log_invariants(text):
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_invariants_on_garbled_seeds(data):
-    path = data.draw(st.sampled_from(sorted(p for p in SEEDS.glob("0*.txt") if ".expected" not in p.name)))
+    path = data.draw(
+        st.sampled_from(sorted(p for p in SEEDS.glob("0*.txt") if ".expected" not in p.name))
+    )
     text = path.read_text("utf-8")
     start = data.draw(st.integers(0, len(text)))
     inserted = data.draw(st.lists(st.sampled_from(FRAGMENTS), max_size=4).map("".join))

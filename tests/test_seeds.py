@@ -60,7 +60,9 @@ def test_must_item(seed, edit):
         assert output.count(edit["find"]) < source.count(edit["find"])
 
 
-@pytest.mark.parametrize("seed", sorted(s for s in ANNOTATIONS if ANNOTATIONS[s].get("trailing_space")))
+@pytest.mark.parametrize(
+    "seed", sorted(s for s in ANNOTATIONS if ANNOTATIONS[s].get("trailing_space"))
+)
 def test_no_trailing_spaces(seed):
     assert not re.search(r"[ \t\u00a0]+(?:\n|$)", cleaned(seed).text)
 
@@ -77,7 +79,11 @@ def test_keep_item(seed, keep):
 
 @pytest.mark.parametrize(
     ("seed", "flag"),
-    [pytest.param(s, f, id=f"{s[:3]}-{f['rule']}") for s, a in ANNOTATIONS.items() for f in a["flags"]],
+    [
+        pytest.param(s, f, id=f"{s[:3]}-{f['rule']}")
+        for s, a in ANNOTATIONS.items()
+        for f in a["flags"]
+    ],
 )
 def test_flag_item(seed, flag):
     source = (SEEDS / f"{seed}.txt").read_text("utf-8")
@@ -108,4 +114,7 @@ def test_entity_changes_name_the_entity():
     result = cleaned("000_71306772a7e6a987")
     hifter = [c for c in result.changes if c.original == "Hifter"]
     assert hifter and all(c.entity["id"] == "khalifa_haftar" for c in hifter)
-    assert all(c.entity == {"id": "khalifa_haftar", "name": "Khalifa Haftar", "type": "person"} for c in hifter)
+    assert all(
+        c.entity == {"id": "khalifa_haftar", "name": "Khalifa Haftar", "type": "person"}
+        for c in hifter
+    )

@@ -386,7 +386,8 @@ def test_probes_and_gazetteer(app, client):
         "status": "ready",
         "gazetteer": {"name": gazetteer.name, "version": gazetteer.version},
     }
-    assert client.get("/v1/gazetteer").get_json() == json.loads(json.dumps(gazetteer.stats()))
+    expected = {**json.loads(json.dumps(gazetteer.stats())), "reload_interval_s": 5}
+    assert client.get("/v1/gazetteer").get_json() == expected
 
 
 def test_metrics_count_requests(client):

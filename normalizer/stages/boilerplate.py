@@ -104,6 +104,8 @@ def remove_boilerplate(context: Context) -> None:
         start, end = _removal(context.text, lines, first, last)
         if start < last_end:
             continue
-        rule = "boilerplate.photo_caption" if "caption" in message else "boilerplate.repeated_headline"
+        rule = (
+            "boilerplate.photo_caption" if "caption" in message else "boilerplate.repeated_headline"
+        )
         context.edit(start, end, "", rule, message, confidence=0.95)
         last_end = end

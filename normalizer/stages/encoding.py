@@ -45,11 +45,7 @@ def _diff(old: str, new: str) -> list[tuple[int, int, str]]:
             suffix += 1
         return [(prefix, len(old) - suffix, new[prefix : len(new) - suffix])]
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    return [
-        (i1, i2, new[j1:j2])
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
-    ]
+    return [(i1, i2, new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
 
 
 def fix_encoding(context: Context) -> None:
@@ -65,5 +61,7 @@ def fix_encoding(context: Context) -> None:
             else:
                 message = _explain(line)
                 for start, end, replacement in _diff(line, fixed):
-                    context.edit(offset + start, offset + end, replacement, "encoding.ftfy", message)
+                    context.edit(
+                        offset + start, offset + end, replacement, "encoding.ftfy", message
+                    )
         offset += len(line) + 1

@@ -97,6 +97,7 @@ def _target(context: Context, entity: Entity, candidate: Candidate) -> str:
 def _house_equivalent(written: str, target: str) -> bool:
     """Spellings that differ only in the case of an Arabic article or the apostrophe
     style are the author's house style, not an error: "al-Qaeda" vs "Al-Qaeda"."""
+
     def normal(text: str) -> str:
         return _ARTICLE_ANYWHERE.sub(lambda m: m.group().lower(), text.replace("’", "'"))
 
@@ -136,7 +137,9 @@ def _context_counts(mentions: list[Mention]) -> Counter:
     counts: Counter = Counter()
     for mention in mentions:
         # A shared name ("Tripoli": Libya or Lebanon) points to each of its countries.
-        counts.update({code for candidate in mention.candidates for code in candidate.entity.context})
+        counts.update(
+            {code for candidate in mention.candidates for code in candidate.entity.context}
+        )
     return counts
 
 
@@ -207,7 +210,9 @@ class _Canonicalizer:
         tokens = _WORD.findall(key)
         core = key.split(" ", 1)[1] if len(tokens) == 2 and tokens[0] in _ARTICLE_WORDS else key
         # "Haftar's successor" carries the surname itself: it is its own evidence.
-        own_name = set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()
+        own_name = (
+            set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()
+        )
         needs_support = (
             (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
             or (" " not in core and _zipf(core) >= AMBIGUOUS_ZIPF)
@@ -322,17 +327,19 @@ class _Canonicalizer:
             span_end = self._following_end(end, match.following)
             if span_end is None:
                 continue
-            if given and len(words) >= len(given) and all(
-                fold(word) == fold(name) for (_, word), name in zip(words[-len(given) :], given)
+            if (
+                given
+                and len(words) >= len(given)
+                and all(
+                    fold(word) == fold(name) for (_, word), name in zip(words[-len(given) :], given)
+                )
             ):
                 span_start = offset + words[-len(given)][0]
                 evidence = (
                     f"{token!r} is {match.distance} edit(s) from {match.token!r} and the given "
                     f"name {' '.join(given)!r} matches {match.entity.name}"
                 )
-                target = _target(
-                    self.context, match.entity, Candidate(match.entity, match.alias)
-                )
+                target = _target(self.context, match.entity, Candidate(match.entity, match.alias))
                 proposals.setdefault(
                     match.entity.id, (span_start, span_end, target, evidence, 0.9, match)
                 )
@@ -405,10 +412,12 @@ class _Canonicalizer:
             key = fold(name)
             if self.context.gazetteer.matcher.lookup(match.group()) or _is_common_word(name):
                 continue
-            for other_key, (other_start, other_end, other) in seen.items():
-                if other_key != key and other_key[0] == key[0] and Levenshtein.distance(
-                    other_key, key, score_cutoff=2
-                ) <= 2:
+            for other_key, (_, _, other) in seen.items():
+                if (
+                    other_key != key
+                    and other_key[0] == key[0]
+                    and Levenshtein.distance(other_key, key, score_cutoff=2) <= 2
+                ):
                     self.context.flag(
                         match.start(),
                         match.end(),

@@ -18,10 +18,10 @@ from normalizer.script_data import NON_LATIN_LETTER, SCRIPTS, script_of
 # English function words: in English prose they are 35-50% of running words.
 _ENGLISH = frozenset(
     "the of and to a in is that for on it with as was were by at be this from have has "
-    "are not or an but which their they he she his her its will would said also been "
-    "who after than more there all into about over between him them we us our you your "
-    "can had when while since so if up out no such these those some any other only then "
-    "what my me do does did could should may must being".split()
+    "are not or an but which their they he she his her its will would said also been who "
+    "after than more there all into about over between him them we us our you your can "
+    "had when while since so if up out no such these those some any other only then what "
+    "my me do does did could should may must being".split()
 )
 ENGLISH_SHARE = 0.15  # at or above: English, no detector needed
 MIN_WORDS = 8  # shorter paragraphs (headlines, datelines) are not judged
@@ -30,9 +30,11 @@ MAX_DETECTED_PARAGRAPHS = 20
 MIN_PROBABILITY = 0.8  # below this the detector's answer is not acted on
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_ENGLISH_WORD = re.compile(
-    r"\b(?:" + "|".join(sorted(_ENGLISH, key=len, reverse=True)) + r")\b", re.IGNORECASE
-)
+
+
+def _english_words(words: list[str]) -> int:
+    """How many of ``words`` (lower case) are English function words."""
+    return sum(word in _ENGLISH for word in words)
 
 
 @dataclass(frozen=True)
@@ -83,11 +85,11 @@ def _main_script(text: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def judge(body: str, *, may_detect: bool = True) -> Judgement:
     """Judge one paragraph; cached, so the entity and language stages share the work."""
-    words = _WORD.findall(body)
+    words = _WORD.findall(body.lower())
     script = _main_script(body) if NON_LATIN_LETTER.search(body) else "Latin"
     if len(words) < MIN_WORDS:
         return Judgement("", 0.0, script, False)
-    if script == "Latin" and len(_ENGLISH_WORD.findall(body)) >= ENGLISH_SHARE * len(words):
+    if script == "Latin" and _english_words(words) >= ENGLISH_SHARE * len(words):
         return Judgement("en", 1.0, script, False)
     if not may_detect:
         return Judgement("und", 0.0, script, False)
@@ -125,10 +127,10 @@ def foreign_quotes(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _QUOTED.finditer(text):
         body = next(group for group in match.groups() if group)
-        words = _WORD.findall(body)
+        words = _WORD.findall(body.lower())
         if len(words) < MIN_QUOTE_WORDS:
             continue
-        if len(_ENGLISH_WORD.findall(body)) >= ENGLISH_SHARE * len(words):
+        if _english_words(words) >= ENGLISH_SHARE * len(words):
             continue
         language, probability = detect(body[:SAMPLE_CHARS])
         if language != "en" and probability >= MIN_PROBABILITY:

@@ -12,7 +12,9 @@ from normalizer.context import Context
 _MISPLACED_CLOSE = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?…])([ \t]+)”(?=\p{L})")
 # `“Islamic State” * was named`: a lone asterisk after a name, the Russian-media mark of
 # an organisation banned in Russia.  Not after digits (arithmetic) and not doubled.
-_FOOTNOTE = regex.compile(r"(?<=[”\"»)]|\b\p{Lu}\p{L}+)[ \t]+\*(?=[ \t]+\p{Ll}|[ \t]*[.,;:]|[ \t]*$)", regex.M)
+_FOOTNOTE = regex.compile(
+    r"(?<=[”\"»)]|\b\p{Lu}\p{L}+)[ \t]+\*(?=[ \t]+\p{Ll}|[ \t]*[.,;:]|[ \t]*$)", regex.M
+)
 _PARAGRAPH = regex.compile(r"[^\n]+")
 _STRAIGHT = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'", "«": '"', "»": '"'}
 

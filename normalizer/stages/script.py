@@ -69,8 +69,14 @@ def _repair_lookalikes(context: Context, start: int, word: str) -> None:
             f"{other} look-alike letters {letters!r} inside a Latin word replaced by Latin ones",
             confidence=0.95,
         )
-    elif other == "Cyrillic" and counts[other] > counts["Latin"] and all(
-        char in LATIN_TO_CYRILLIC for char in word if char.isalpha() and script_of(char) == "Latin"
+    elif (
+        other == "Cyrillic"
+        and counts[other] > counts["Latin"]
+        and all(
+            char in LATIN_TO_CYRILLIC
+            for char in word
+            if char.isalpha() and script_of(char) == "Latin"
+        )
     ):
         fixed = "".join(LATIN_TO_CYRILLIC.get(char, char) for char in word)
         context.edit(
@@ -98,7 +104,11 @@ def _repair_broken_names(context: Context) -> set[int]:
     for debris in _DEBRIS_RUN.finditer(text):
         # Only runs glued to Latin letters (or one space from them) are looked at closely.
         window_start = max(0, debris.start() - 64)
-        match = _BROKEN.match(text, window_start + _last_word_start(text, window_start, debris.start()), debris.end() + 64)
+        match = _BROKEN.match(
+            text,
+            window_start + _last_word_start(text, window_start, debris.start()),
+            debris.end() + 64,
+        )
         if match is None or match.start("foreign") != debris.start():
             continue
         pre, foreign, suf = match.group("pre"), match.group("foreign"), match.group("suf") or ""
@@ -180,7 +190,8 @@ def _flag_untranslated(context: Context, handled: set[int]) -> None:
                 start,
                 start + len(run.group()),
                 "script.untranslated",
-                f"untranslated {SCRIPTS.get(script, SCRIPTS['Latin']).label} text in an English line",
+                f"untranslated {SCRIPTS.get(script, SCRIPTS['Latin']).label} text "
+                "in an English line",
             )
 
 

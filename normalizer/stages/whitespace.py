@@ -13,7 +13,11 @@ _HORIZONTAL = " \t\u00a0\u2007\u202f\u3000"
 # Zero-width space, word joiner and byte-order mark: invisible debris that splits names
 # for search.  ZWJ and ZWNJ are kept: Arabic, Persian and emoji sequences need them.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
-_INVISIBLE_NAMES = {"\u200b": "zero-width space", "\u2060": "word joiner", "\ufeff": "byte-order mark"}
+_INVISIBLE_NAMES = {
+    "\u200b": "zero-width space",
+    "\u2060": "word joiner",
+    "\ufeff": "byte-order mark",
+}
 
 
 def _trailing_and_blank_runs(context: Context) -> None:

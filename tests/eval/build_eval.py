@@ -23,9 +23,9 @@ import random
 from pathlib import Path
 
 import gazetteer
-from gazetteer import Form, Kind, Policy
-from gazetteer.index import skeleton
+from gazetteer import Kind, Policy
 from gazetteer.folding import fold_key
+from gazetteer.index import skeleton
 
 OUTPUT = Path(__file__).resolve().parent / "cases.jsonl"
 PER_CATEGORY = 120
@@ -136,7 +136,7 @@ def lookalike_cases(rng, entities) -> list[dict]:
     rng.shuffle(pool)
     for entity in pool:
         name = entity.name
-        spots = [i for i, char in enumerate(name) if char in _TWINS and 0 < i]
+        spots = [i for i, char in enumerate(name) if char in _TWINS and i > 0]
         if not spots or len(name) < 5:
             continue
         chosen = rng.sample(spots, min(len(spots), rng.choice([1, 2])))
