@@ -99,8 +99,9 @@ def alias_policy(alias: str, canonical: str, shared: bool) -> str:
       (Zipf >= :data:`COMMON_WORD_ZIPF`);
     * a native-script alias (Arabic, Cyrillic, Greek, Hebrew) may ``rewrite``: it is an
       untranslated name, and the matcher rewrites it only inside English text;
-    * a Latin alias may ``rewrite`` only when it is a spelling of the canonical name
-      (at most :data:`MAX_SPELLING_EDITS` edits apart), unused in English
+    * a Latin alias gets ``context`` (rewrites only when the document also points to the
+      place's country) when it is a spelling of the canonical name (at most
+      :data:`MAX_SPELLING_EDITS` edits apart), unused in English
       (Zipf < :data:`UNUSED_ZIPF`), while the canonical name is in use (Zipf >= 2):
       "Siirtee" -> "Sirte", "Bengasi" -> "Benghazi"; otherwise ``recognize``.
     """
@@ -110,7 +111,9 @@ def alias_policy(alias: str, canonical: str, shared: bool) -> str:
         return "rewrite"
     spelling = Levenshtein.distance(fold_key(alias), fold_key(canonical)) <= MAX_SPELLING_EDITS
     if spelling and _zipf(alias) < UNUSED_ZIPF and _zipf(canonical) >= 2.0:
-        return "rewrite"
+        # Unused in English is not unused: "Catmandu" is a Perl toolkit, "Okasaki" an
+        # author.  The document must point to the place's country too.
+        return "context"
     return "recognize"
 
 

@@ -37,6 +37,9 @@ class Policy(str, enum.Enum):
     #: The alias may be rewritten only after another mention of the same entity
     #: earlier in the document (short, ambiguous aliases such as acronyms).
     ESTABLISHED = "established"
+    #: The alias may be rewritten only when the document also points to the entity's
+    #: context (its country) or names it another way (bulk variant spellings).
+    CONTEXT = "context"
 
 
 class Form(str, enum.Enum):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import gazetteer
 from normalizer import apply_changes, clean
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -23,9 +25,23 @@ FRAGMENTS = [
     "Turkey, Russia talks\n\nTurkey, Russia talks\n", "reconciliation government", " ",
     "Al-Wefaq", "ـ", "ﻻ", "\u202e", "ǅ", "ﬁ", "Ａ",
 ]  # fmt: skip
+
+
+def _alias_sample(size: int = 3000) -> list[str]:
+    """Real alias texts of the default gazetteer, odd ones included ("Al'tamira")."""
+    aliases = [a.text for e in gazetteer.load_default().entities for a in e.aliases]
+    return random.Random(7).sample(aliases, min(size, len(aliases)))
+
+
+ALIASES = _alias_sample()
 texts = st.one_of(
     st.text(max_size=300),
     st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=40).map("".join),
+    st.lists(
+        st.sampled_from(ALIASES)
+        | st.sampled_from([" ", ", ", " and ", "’s ", "\n", " in Libya. "]),
+        max_size=20,
+    ).map("".join),
 )
 PROPERTY_SETTINGS = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -53,7 +53,7 @@ _KIND_RULES = {
     Kind.CALQUE: ("entity.calque", 0.9, "is a word-for-word translation of {name}"),
     Kind.ACRONYM: ("entity.acronym", 0.9, "stands for {name}, named earlier in the document"),
 }
-_POLICY_ORDER = {Policy.REWRITE: 0, Policy.ESTABLISHED: 1, Policy.RECOGNIZE: 2}
+_POLICY_ORDER = {Policy.REWRITE: 0, Policy.CONTEXT: 1, Policy.ESTABLISHED: 2, Policy.RECOGNIZE: 3}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -208,13 +208,14 @@ class _Canonicalizer:
         """
         key = fold(" ".join(alias.text.split())).strip()
         tokens = _WORD.findall(key)
-        core = key.split(" ", 1)[1] if len(tokens) == 2 and tokens[0] in _ARTICLE_WORDS else key
+        core = tokens[1] if len(tokens) == 2 and tokens[0] in _ARTICLE_WORDS else key
         # "Haftar's successor" carries the surname itself: it is its own evidence.
         own_name = (
             set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()
         )
         needs_support = (
-            (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
+            alias.policy is Policy.CONTEXT
+            or (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
             or (" " not in core and _zipf(core) >= AMBIGUOUS_ZIPF)
             or (alias.kind is Kind.CALQUE and not own_name & set(tokens))
         )

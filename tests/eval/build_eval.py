@@ -70,6 +70,7 @@ TRAP_SENTENCES = [
     "Officials in Tripoli, Lebanon, reported calm overnight.",
     "The Hafiz family has run the bakery for three generations.",
 ]
+_ARTICLES = {"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"}
 _TWINS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у"}
 
 
@@ -84,7 +85,19 @@ def _carrier(rng: random.Random, entity_type: str) -> str:
     return rng.choice(CARRIERS[kind])
 
 
+_COUNTRIES: dict[str, str] = {}
+
+
+def _with_country(template: str, entity) -> str:
+    """Real articles name the country they are about: a second sentence does that."""
+    country = _COUNTRIES.get(entity.context[0]) if entity and entity.context else None
+    if not country:
+        return template
+    return template + f" Officials in {country} gave no further details."
+
+
 def _case(category, template, artifact, target, entity) -> dict:
+    template = _with_country(template, entity)
     return {
         "category": category,
         "text": template.replace("{X}", artifact),
@@ -107,7 +120,8 @@ def variant_cases(rng, entities) -> list[dict]:
                 alias.policy is Policy.REWRITE
                 and alias.kind is Kind.VARIANT
                 and alias.replacement is None
-                and not fold_key(alias.text).startswith(("al ", "el ", "at "))
+                # Arabic-article forms keep their article (al-Jufra): another expectation.
+                and fold_key(alias.text).split(" ")[0] not in _ARTICLES
                 and alias.text[0].isupper()
             ):
                 target = entity.canonical(alias.form)
@@ -219,6 +233,7 @@ def build() -> list[dict]:
     """All cases, in a fixed order, numbered."""
     rng = random.Random(20261121)
     entities = sorted(gazetteer.load_default().entities, key=lambda e: e.id)
+    _COUNTRIES.update({e.context[0]: e.name for e in entities if e.type == "country" and e.context})
     cases = (
         mixed_script_cases(rng, entities)
         + lookalike_cases(rng, entities)
