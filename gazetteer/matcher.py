@@ -67,6 +67,8 @@ class Matcher:
 
     def __init__(self, index: CompiledIndex) -> None:
         self.index = index
+        # Candidates are immutable: built once per set of records, kept for the process.
+        self._candidate_cache: dict[tuple[int, ...], tuple[Candidate, ...]] = {}
 
     def find(self, text: str) -> list[Mention]:
         """Exact mentions in ``text``, leftmost-longest, non-overlapping, in order.
@@ -77,16 +79,21 @@ class Matcher:
         folded = fold(text)
         padded = f" {word_spaced(folded)} "
         hits: list[tuple[int, int, tuple[int, ...]]] = []
+        # A name recurs in an article ("Haftar" a dozen times): judge each spelling once.
+        kept_for: dict[tuple, tuple[int, ...]] = {}
+        record = self.index.record
         for end_index, (length, record_ids) in self.index.automaton.iter(padded):
             start = end_index - length - 1  # the pad and the leading space cancel out
             end = start + length
             written = text[start:end]
-            record = self.index.record
-            kept = tuple(
-                record_id
-                for record_id in record_ids
-                if all(written[i].isupper() for i in record(record_id).capitals)
-            )
+            kept = kept_for.get((written, record_ids))
+            if kept is None:
+                kept = tuple(
+                    record_id
+                    for record_id in record_ids
+                    if all(written[i].isupper() for i in record(record_id).capitals)
+                )
+                kept_for[written, record_ids] = kept
             if kept:
                 hits.append((start, end, kept))
         hits.sort(key=lambda hit: (hit[0], -hit[1]))
@@ -100,8 +107,12 @@ class Matcher:
         return mentions
 
     def _candidates(self, record_ids: tuple[int, ...]) -> tuple[Candidate, ...]:
-        records: list[AliasRecord] = [self.index.record(i) for i in record_ids]
-        return tuple(Candidate(self.index.entities[r.entity], r.alias) for r in records)
+        found = self._candidate_cache.get(record_ids)
+        if found is None:
+            records: list[AliasRecord] = [self.index.record(i) for i in record_ids]
+            found = tuple(Candidate(self.index.entities[r.entity], r.alias) for r in records)
+            self._candidate_cache[record_ids] = found
+        return found
 
     def lookup(self, name: str) -> list[Candidate]:
         """Every reading of ``name`` as a whole alias (case- and accent-insensitive)."""

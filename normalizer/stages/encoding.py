@@ -22,8 +22,11 @@ EXPLAIN_CONFIG = ftfy.TextFixerConfig(**_STYLE, explain=True)
 # Above this length a changed line is diffed by common prefix and suffix only:
 # SequenceMatcher is quadratic in the worst case.
 MAX_DIFF_LENGTH = 4000
-# Lines made only of printable ASCII without "&" have nothing for ftfy to fix.
-_NEEDS_FTFY = re.compile(r"[^\x20-\x25\x27-\x7e\t]")
+# Lines made only of printable ASCII without "&", typographic punctuation (U+2010 to
+# U+2027: dashes, curly quotes, bullets, ellipsis) and no-break spaces have nothing for
+# ftfy to fix: mojibake always holds a UTF-8 lead byte read as a Latin-1 letter (Ã, â, Ð),
+# HTML entities need "&", control characters and ligatures lie outside the set.
+_NEEDS_FTFY = re.compile(r"[^\x20-\x25\x27-\x7e\t\u00a0\u2010-\u2027]")
 
 
 def _explain(line: str) -> str:

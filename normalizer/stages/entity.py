@@ -161,6 +161,16 @@ class _Canonicalizer:
 
     def mention(self, mention: Mention) -> None:
         entity = mention.entity
+        if entity is not None and len(mention.candidates) == 1:
+            candidate = mention.candidates[0]
+            if (
+                candidate.alias.policy is Policy.REWRITE
+                and _target(self.context, entity, candidate) == mention.text
+            ):
+                # Already canonical (most mentions): it establishes the entity, no more.
+                self.flag_type_mismatch(mention, entity)
+                self.established.add(entity.id)
+                return
         if entity is None:
             entity = self.disambiguate(mention)
             if entity is None:
@@ -252,9 +262,10 @@ class _Canonicalizer:
     def rewrite(
         self, mention: Mention, entity: Entity, candidate: Candidate, was_established: bool
     ) -> None:
-        replacement = _replacement(
-            self.context, mention, entity, _target(self.context, entity, candidate)
-        )
+        target = _target(self.context, entity, candidate)
+        if target == mention.text:
+            return  # already canonical: the common case
+        replacement = _replacement(self.context, mention, entity, target)
         if replacement == mention.text:
             return
         kind = candidate.alias.kind
