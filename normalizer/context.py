@@ -33,6 +33,9 @@ class Context:
     state: DocumentState
     edits: list[Edit] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    #: Set by a self-idempotent stage when its own edits may give it more to do after
+    #: all (the pipeline then runs it again).
+    unsettled: bool = False
 
     def edit(
         self,

@@ -26,8 +26,8 @@ from normalizer.stages.punctuation import fix_punctuation
 from normalizer.stages.script import repair_mixed_script
 from normalizer.stages.whitespace import normalize_whitespace
 
-# A stage's edit may enable another (removing a caption leaves blank lines to collapse);
-# three passes settle every case we know, the fourth only confirms.
+# A stage's edit may enable another (an entity rewrite can make a repeated headline
+# identical); three passes settle every case we know, the fourth only confirms.
 MAX_PASSES = 4
 # The largest text one call accepts (code points); the HTTP layer has its own byte limit.
 MAX_TEXT_LENGTH = 5_000_000
@@ -42,6 +42,10 @@ class Stage:
     description: str
     #: False for stages that only report: they run once, on the final text.
     edits: bool = True
+    #: True when one run is a fixed point of the stage: its own edits never give it
+    #: more to do, so only other stages' edits make it run again.  (The property tests
+    #: check that cleaning the output changes nothing.)
+    self_idempotent: bool = False
 
 
 STAGES: tuple[Stage, ...] = (
@@ -50,14 +54,22 @@ STAGES: tuple[Stage, ...] = (
     Stage("whitespace", normalize_whitespace, "line-end spaces, blank-line runs, invisible spaces"),
     Stage("script", repair_mixed_script, "look-alike letters, names broken by foreign letters"),
     Stage("punctuation", fix_punctuation, "quote spacing, footnote marks, quote style"),
-    Stage("entity", canonicalize_names, "names canonicalized against the gazetteer"),
+    Stage(
+        "entity",
+        canonicalize_names,
+        "names canonicalized against the gazetteer",
+        self_idempotent=True,
+    ),
     Stage("language", flag_languages, "document language; other-language paragraphs", False),
 )
 assert tuple(stage.name for stage in STAGES) == STAGE_NAMES
 
 
-def _non_overlapping(edits: list[Edit]) -> list[Edit]:
-    """Sort a stage's edits; an edit overlapping an earlier one waits for the next pass."""
+def _non_overlapping(edits: list[Edit]) -> tuple[list[Edit], bool]:
+    """Sort a stage's edits; an edit overlapping an earlier one waits for the next pass.
+
+    Returns the edits to apply and whether any had to wait.
+    """
     kept: list[Edit] = []
     position = 0
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
@@ -65,28 +77,42 @@ def _non_overlapping(edits: list[Edit]) -> list[Edit]:
             continue
         kept.append(edit)
         position = edit.end
-    return kept
+    return kept, len(kept) < len(edits)
 
 
 def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tuple[list, int]:
+    """Run the stages to a fixed point; return the flags (input offsets) and passes made.
+
+    A stage runs again only when the text changed since it last ran — by another
+    stage, or by itself when it is not ``self_idempotent`` or had edits wait.  Each
+    stage's flags are those of its latest run; report-only stages run last, once.
+    """
     enabled = [stage for stage in STAGES if stage.name in options.categories]
-    flags: list[Flag] = []
-    for number in range(1, MAX_PASSES + 1):
-        flags = []
-        changed = False
+    dirty = {stage.name: True for stage in enabled}
+    flags: dict[str, list[Flag]] = {}
+    passes = 0
+    while passes < MAX_PASSES and any(dirty[stage.name] for stage in enabled if stage.edits):
+        passes += 1
         for stage in enabled:
-            if not stage.edits and changed:
-                continue  # another pass follows: report on the final text only
+            if not stage.edits or not dirty[stage.name]:
+                continue
             context = Context(log.text, options, gazetteer, state)
             stage.run(context)
-            flags.extend(with_flag_offsets(flag, log) for flag in context.flags)
-            edits = _non_overlapping(context.edits)
+            flags[stage.name] = [with_flag_offsets(flag, log) for flag in context.flags]
+            edits, waited = _non_overlapping(context.edits)
+            settled = stage.self_idempotent and not context.unsettled
+            dirty[stage.name] = waited or (bool(edits) and not settled)
             if edits:
                 log.apply(edits)
-                changed = True
-        if not changed:
-            return flags, number
-    return flags, MAX_PASSES
+                for other in enabled:
+                    if other is not stage:
+                        dirty[other.name] = True
+    for stage in enabled:
+        if not stage.edits:
+            context = Context(log.text, options, gazetteer, state)
+            stage.run(context)
+            flags[stage.name] = [with_flag_offsets(flag, log) for flag in context.flags]
+    return [flag for stage_flags in flags.values() for flag in stage_flags], max(passes, 1)
 
 
 def clean(

@@ -158,6 +158,34 @@ class _Canonicalizer:
             self.mention(mention)
         self.fuzzy(mentions)
         self.flag_unknown_variants(mentions)
+        self.context.unsettled = self.unsettled()
+
+    def unsettled(self) -> bool:
+        """Whether this run's own edits could change what a second run decides.
+
+        The evidence a run uses is document-wide: which entities and countries the
+        mentions point to, and which paragraphs are in another language.  A rewrite keeps
+        its entity, so these stay — unless the new spelling is itself a shared name
+        ("Pekin": a town in Illinois, and Beijing) or tips a paragraph's language.
+        """
+        edits = self.context.edits
+        if not edits:
+            return False
+        matcher = self.context.gazetteer.matcher
+        for edit in edits:
+            if edit.entity is None:
+                return True
+            for found in matcher.find(edit.replacement):
+                if any(c.entity.id != edit.entity["id"] for c in found.candidates):
+                    return True
+        text = self.context.text
+        pieces, position = [], 0
+        for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+            pieces += [text[position : edit.start], edit.replacement]
+            position = max(position, edit.end)
+        after = "".join(pieces) + text[position:]
+        foreign_after = foreign_paragraphs(after) + foreign_quotes(after)
+        return len(foreign_after) != len(self.foreign)
 
     def mention(self, mention: Mention) -> None:
         entity = mention.entity
@@ -314,6 +342,7 @@ class _Canonicalizer:
     def fuzzy(self, mentions: list[Mention]) -> None:
         text = self.context.text
         covered = [(m.start, m.end) for m in mentions]
+        candidates: list[tuple[int, int, str]] = []
         index = 0
         for match in _NAME_TOKEN.finditer(text):
             while index < len(covered) and covered[index][1] <= match.start():
@@ -323,13 +352,20 @@ class _Canonicalizer:
             token = match.group()
             if not token.isascii() or _is_known_word(token):
                 continue
-            self.fuzzy_token(match.start(), match.end(), token)
+            candidates.append((match.start(), match.end(), token))
+        # Two rounds, so that the order of the text does not matter (and one run of the
+        # stage is a fixed point): corrections with their own evidence first, then the
+        # same misspellings elsewhere in the document.
+        pending = [c for c in candidates if not self.fuzzy_token(*c, use_prior=False)]
+        for start, end, token in pending:
+            self.fuzzy_token(start, end, token, use_prior=True)
 
-    def fuzzy_token(self, start: int, end: int, token: str) -> None:
+    def fuzzy_token(self, start: int, end: int, token: str, *, use_prior: bool) -> bool:
+        """Propose a fuzzy correction of one token; True when it proposed anything."""
         matcher = self.context.gazetteer.matcher
         matches = matcher.fuzzy(token, max_distance=1 if len(token) < 8 else 2)
         if not matches:
-            return
+            return False
         text = self.context.text
         words = [(m.start(), m.group()) for m in _WORD.finditer(text[max(0, start - 80) : start])]
         offset = max(0, start - 80)
@@ -364,7 +400,7 @@ class _Canonicalizer:
                 proposals.setdefault(
                     match.entity.id, (start, span_end, target, evidence, 0.75, match)
                 )
-        prior = self.context.state.corrected_variants.get(fold(token))
+        prior = self.context.state.corrected_variants.get(fold(token)) if use_prior else None
         if not proposals and prior is not None:
             entity_ref, target = prior
             proposals[entity_ref["id"]] = (
@@ -382,7 +418,7 @@ class _Canonicalizer:
                 self.context.flag(
                     start, end, "entity.ambiguous", f"{token!r} is close to several names: {names}"
                 )
-            return
+            return bool(proposals)
         entity_id, (span_start, span_end, target, evidence, confidence, match) = next(
             iter(proposals.items())
         )
@@ -402,6 +438,7 @@ class _Canonicalizer:
             confidence=confidence,
             entity=entity_ref,
         )
+        return True
 
     def _following_end(self, end: int, following: tuple[str, ...]) -> int | None:
         """Where the text's tokens after a fuzzy token end, if they match ``following``."""
