@@ -9,138 +9,31 @@ first, and anything less certain than ``min_confidence`` is reported as a flag.
 
 from __future__ import annotations
 
-import functools
-from collections import Counter
-
-import regex
 from rapidfuzz.distance import Levenshtein
-from wordfreq import zipf_frequency
 
 from gazetteer import Candidate, Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold, strip_diacritics
 from normalizer.context import Context
-from normalizer.script_data import NON_LATIN_LETTER
-from normalizer.stages.language import foreign_paragraphs, foreign_quotes
-
-_ARTICLE = regex.compile(r"^(?:[Aa]l|[Ee]l|[Aa][nrstdz]|[Aa]sh|[Aa]th|[Aa]dh)[-\s](?=\p{Lu})")
-_ARTICLE_ANYWHERE = regex.compile(r"(?<![\p{L}])(?:Al|El|al|el)(?=[-\s]\p{Lu})")
-_ARTICLE_WORDS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
-# "to become Haftar's successor": the calque's words used in their own sense.
-_LITERAL_BEFORE = regex.compile(
-    r"\b(?:become|becomes|became|becoming|named|name|appoint|appointed|choose|chose|chosen|"
-    r"as|possible|potential|likely|would-be|future)\s+(?:\p{L}+\s+)?$",
-    regex.IGNORECASE,
+from normalizer.stages.entity_rules import (
+    AMBIGUOUS_ZIPF,
+    ARTICLE_NAME,
+    ARTICLE_WORDS,
+    GLOSS_BEFORE,
+    KIND_RULES,
+    LITERAL_BEFORE,
+    NAME_TOKEN,
+    PLACE_BEFORE,
+    WORD,
+    best_candidate,
+    context_counts,
+    is_common_word,
+    is_known_word,
+    isolated_in_latin,
+    replacement_for,
+    target_for,
+    zipf,
 )
-# A native-script name given as a gloss: in brackets or quotes, or after "known as".
-_GLOSS_BEFORE = regex.compile(r"(?:[(\[«“\"]|\b(?:as|called|named|reads?|means?)\s*:?)\s*$")
-_PLACE_BEFORE = regex.compile(r"\b(?:city|town|village|port|capital) of\s+$")
-_NAME_TOKEN = regex.compile(r"(?<![\p{L}\p{M}'’-])\p{Lu}[\p{Ll}\p{M}]{3,}(?![\p{L}\p{M}])")
-_WORD = regex.compile(r"[\p{L}\p{M}]+")
-_ARTICLE_NAME = regex.compile(r"\b(?:Al|El|al|el)-(\p{Lu}\p{Ll}{2,})\b")
-# A capitalised word this frequent in English (Zipf scale) is a word, not a misspelt
-# name: 3.0 is about once per million words ("Hifter" and "Grasimov" are far below).
-COMMON_WORD_ZIPF = 3.0
-KNOWN_WORD_ZIPF = 1.5
-# A one-word alias English uses at least once per 100 million words may mean
-# something else ("Surt" 1.4, "Jafra" 1.1); "Hifter" and "Panzzer" (0) cannot.
-AMBIGUOUS_ZIPF = 1.0
-
-# (rule, confidence, evidence) for each kind of alias.
-_KIND_RULES = {
-    Kind.CANONICAL: ("entity.canonical_form", 0.97, "is {name} without its proper letters"),
-    Kind.VARIANT: ("entity.alias", 0.95, "is a known spelling of {name}"),
-    Kind.NATIVE: ("entity.native_alias", 0.9, "is {name} in its native script"),
-    Kind.CALQUE: ("entity.calque", 0.9, "is a word-for-word translation of {name}"),
-    Kind.ACRONYM: ("entity.acronym", 0.9, "stands for {name}, named earlier in the document"),
-}
-_POLICY_ORDER = {Policy.REWRITE: 0, Policy.CONTEXT: 1, Policy.ESTABLISHED: 2, Policy.RECOGNIZE: 3}
-
-
-@functools.lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    return zipf_frequency(word.lower(), "en")
-
-
-def _is_common_word(word: str) -> bool:
-    return _zipf(word) >= COMMON_WORD_ZIPF
-
-
-def _is_known_word(word: str) -> bool:
-    """In use in English (Zipf >= 1.5): a real word or name, not a misspelling of one
-    ("Conti" is a surname of its own, not a slip for Conte; "Grasimov" is unused)."""
-    return _zipf(word) >= KNOWN_WORD_ZIPF
-
-
-def _best(candidates: tuple[Candidate, ...]) -> Candidate:
-    return min(
-        candidates,
-        key=lambda c: (
-            _POLICY_ORDER[c.alias.policy],
-            c.alias.replacement is None,
-            c.alias.kind is not Kind.CANONICAL,
-        ),
-    )
-
-
-def _sentence_start(text: str, position: int) -> bool:
-    before = text[:position].rstrip(" \t\"“‘'«(")
-    return not before or before[-1] in ".!?\n"
-
-
-def _target(context: Context, entity: Entity, candidate: Candidate) -> str:
-    target = candidate.alias.replacement or entity.canonical(candidate.alias.form)
-    if context.options.diacritics == "ascii":
-        target = strip_diacritics(target)
-    return target
-
-
-def _house_equivalent(written: str, target: str) -> bool:
-    """Spellings that differ only in the case of an Arabic article or the apostrophe
-    style are the author's house style, not an error: "al-Qaeda" vs "Al-Qaeda"."""
-
-    def normal(text: str) -> str:
-        return _ARTICLE_ANYWHERE.sub(lambda m: m.group().lower(), text.replace("’", "'"))
-
-    if written.lower() == target.lower() and not written.isupper():
-        return True  # only the case differs: "TAMu", "iRaq" are someone's style or brand
-    return normal(written) == normal(target)
-
-
-def _replacement(context: Context, mention: Mention, entity: Entity, target: str) -> str:
-    """The text to write for ``mention``; equal to the mention when nothing changes."""
-    written = mention.text
-    if _house_equivalent(written, target):
-        return written
-    article = _ARTICLE.match(written)
-    if article and entity.type == "place" and not _ARTICLE.match(target):
-        # Arabic place names keep their article: "Al-Jafra" -> "al-Jufra".
-        if written[article.end() :] == target:
-            return written
-        prefix = "Al-" if _sentence_start(context.text, mention.start) else "al-"
-        return prefix + target
-    letters = [char for char in written if char.isalpha()]
-    if len(letters) > 1 and all(char.isupper() for char in letters) and not target.isupper():
-        return written  # all capitals: a headline or an acronym ("SIRT"), not a spelling
-    return target
-
-
-def _isolated_in_latin(text: str, start: int, end: int) -> bool:
-    """True when the nearest words on both sides are Latin (a name dropped into English)."""
-    before = _WORD.findall(text[max(0, start - 40) : start])
-    after = _WORD.findall(text[end : end + 40])
-    neighbours = before[-1:] + after[:1]
-    return bool(neighbours) and not any(NON_LATIN_LETTER.search(word) for word in neighbours)
-
-
-def _context_counts(mentions: list[Mention]) -> Counter:
-    """How many mentions point to each context code (country)."""
-    counts: Counter = Counter()
-    for mention in mentions:
-        # A shared name ("Tripoli": Libya or Lebanon) points to each of its countries.
-        counts.update(
-            {code for candidate in mention.candidates for code in candidate.entity.context}
-        )
-    return counts
+from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 
 
 class _Canonicalizer:
@@ -152,7 +45,7 @@ class _Canonicalizer:
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
-        self.context_counts = _context_counts(mentions)
+        self.context_counts = context_counts(mentions)
         self.foreign = foreign_paragraphs(self.context.text) + foreign_quotes(self.context.text)
         for mention in mentions:
             self.mention(mention)
@@ -193,7 +86,7 @@ class _Canonicalizer:
             candidate = mention.candidates[0]
             if (
                 candidate.alias.policy is Policy.REWRITE
-                and _target(self.context, entity, candidate) == mention.text
+                and target_for(self.context, entity, candidate) == mention.text
             ):
                 # Already canonical (most mentions): it establishes the entity, no more.
                 self.flag_type_mismatch(mention, entity)
@@ -204,7 +97,7 @@ class _Canonicalizer:
             if entity is None:
                 return
         candidates = tuple(c for c in mention.candidates if c.entity.id == entity.id)
-        candidate = _best(candidates)
+        candidate = best_candidate(candidates)
         was_established = entity.id in self.established
         self.flag_type_mismatch(mention, entity)
         policy = candidate.alias.policy
@@ -245,8 +138,8 @@ class _Canonicalizer:
         support: the entity named before, or another mention pointing to its country.
         """
         key = fold(" ".join(alias.text.split())).strip()
-        tokens = _WORD.findall(key)
-        core = tokens[1] if len(tokens) == 2 and tokens[0] in _ARTICLE_WORDS else key
+        tokens = WORD.findall(key)
+        core = tokens[1] if len(tokens) == 2 and tokens[0] in ARTICLE_WORDS else key
         # "Haftar's successor" carries the surname itself: it is its own evidence.
         own_name = (
             set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()
@@ -254,7 +147,7 @@ class _Canonicalizer:
         needs_support = (
             alias.policy is Policy.CONTEXT
             or (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
-            or (" " not in core and _zipf(core) >= AMBIGUOUS_ZIPF)
+            or (" " not in core and zipf(core) >= AMBIGUOUS_ZIPF)
             or (alias.kind is Kind.CALQUE and not own_name & set(tokens))
         )
         if not needs_support or was_established:
@@ -274,7 +167,9 @@ class _Canonicalizer:
             c
             for c in mention.candidates
             if c.alias.policy is not Policy.RECOGNIZE
-            and _replacement(self.context, mention, c.entity, _target(self.context, c.entity, c))
+            and replacement_for(
+                self.context, mention, c.entity, target_for(self.context, c.entity, c)
+            )
             != mention.text
         ]
         if rewriting:
@@ -290,22 +185,22 @@ class _Canonicalizer:
     def rewrite(
         self, mention: Mention, entity: Entity, candidate: Candidate, was_established: bool
     ) -> None:
-        target = _target(self.context, entity, candidate)
+        target = target_for(self.context, entity, candidate)
         if target == mention.text:
             return  # already canonical: the common case
-        replacement = _replacement(self.context, mention, entity, target)
+        replacement = replacement_for(self.context, mention, entity, target)
         if replacement == mention.text:
             return
         kind = candidate.alias.kind
         before = self.context.text[max(0, mention.start - 40) : mention.start]
         if kind is Kind.NATIVE and (
-            not _isolated_in_latin(self.context.text, mention.start, mention.end)
-            or _GLOSS_BEFORE.search(before)
+            not isolated_in_latin(self.context.text, mention.start, mention.end)
+            or GLOSS_BEFORE.search(before)
         ):
             return  # foreign-language text, or a name glossed in its own script, stays
-        if kind is Kind.CALQUE and _LITERAL_BEFORE.search(before):
+        if kind is Kind.CALQUE and LITERAL_BEFORE.search(before):
             return  # "to become Haftar's successor": the words mean what they say
-        rule, confidence, evidence = _KIND_RULES[kind]
+        rule, confidence, evidence = KIND_RULES[kind]
         if mention.entity is None:
             confidence = min(confidence, 0.85)
             evidence += ", the only one of its readings named earlier in the document"
@@ -327,7 +222,7 @@ class _Canonicalizer:
         )
 
     def flag_type_mismatch(self, mention: Mention, entity: Entity) -> None:
-        if entity.type == "person" and _PLACE_BEFORE.search(
+        if entity.type == "person" and PLACE_BEFORE.search(
             self.context.text[max(0, mention.start - 30) : mention.start]
         ):
             self.context.flag(
@@ -344,13 +239,13 @@ class _Canonicalizer:
         covered = [(m.start, m.end) for m in mentions]
         candidates: list[tuple[int, int, str]] = []
         index = 0
-        for match in _NAME_TOKEN.finditer(text):
+        for match in NAME_TOKEN.finditer(text):
             while index < len(covered) and covered[index][1] <= match.start():
                 index += 1
             if index < len(covered) and covered[index][0] < match.end():
                 continue
             token = match.group()
-            if not token.isascii() or _is_known_word(token):
+            if not token.isascii() or is_known_word(token):
                 continue
             candidates.append((match.start(), match.end(), token))
         # Two rounds, so that the order of the text does not matter (and one run of the
@@ -367,7 +262,7 @@ class _Canonicalizer:
         if not matches:
             return False
         text = self.context.text
-        words = [(m.start(), m.group()) for m in _WORD.finditer(text[max(0, start - 80) : start])]
+        words = [(m.start(), m.group()) for m in WORD.finditer(text[max(0, start - 80) : start])]
         offset = max(0, start - 80)
         proposals: dict[str, tuple] = {}
         for match in matches:
@@ -387,7 +282,9 @@ class _Canonicalizer:
                     f"{token!r} is {match.distance} edit(s) from {match.token!r} and the given "
                     f"name {' '.join(given)!r} matches {match.entity.name}"
                 )
-                target = _target(self.context, match.entity, Candidate(match.entity, match.alias))
+                target = target_for(
+                    self.context, match.entity, Candidate(match.entity, match.alias)
+                )
                 proposals.setdefault(
                     match.entity.id, (span_start, span_end, target, evidence, 0.9, match)
                 )
@@ -396,7 +293,9 @@ class _Canonicalizer:
                     f"{token!r} is {match.distance} edit(s) from {match.token!r}, the surname of "
                     f"{match.entity.name}, who is named elsewhere in the document"
                 )
-                target = _target(self.context, match.entity, Candidate(match.entity, match.alias))
+                target = target_for(
+                    self.context, match.entity, Candidate(match.entity, match.alias)
+                )
                 proposals.setdefault(
                     match.entity.id, (start, span_end, target, evidence, 0.75, match)
                 )
@@ -445,7 +344,7 @@ class _Canonicalizer:
         if not following:
             return end
         text = self.context.text
-        after = list(_WORD.finditer(text, end, min(len(text), end + 80)))
+        after = list(WORD.finditer(text, end, min(len(text), end + 80)))
         if len(after) < len(following):
             return None
         for match, name in zip(after, following):
@@ -456,10 +355,10 @@ class _Canonicalizer:
     def flag_unknown_variants(self, mentions: list[Mention]) -> None:
         """Two spellings of one unknown name ("Al-Zoui", "Al-Zawi") in one document."""
         seen: dict[str, tuple[int, int, str]] = {}
-        for match in _ARTICLE_NAME.finditer(self.context.text):
+        for match in ARTICLE_NAME.finditer(self.context.text):
             name = match.group(1)
             key = fold(name)
-            if self.context.gazetteer.matcher.lookup(match.group()) or _is_common_word(name):
+            if self.context.gazetteer.matcher.lookup(match.group()) or is_common_word(name):
                 continue
             for other_key, (_, _, other) in seen.items():
                 if (

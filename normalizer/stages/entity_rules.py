@@ -1,0 +1,137 @@
+"""The entity stage's rules: patterns, thresholds and the small decisions it is made of.
+
+Kept apart from the stage's control flow (``entity.py``), as data and pure functions.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+
+import regex
+from wordfreq import zipf_frequency
+
+from gazetteer import Candidate, Entity, Kind, Mention, Policy
+from gazetteer.folding import strip_diacritics
+from normalizer.context import Context
+from normalizer.script_data import NON_LATIN_LETTER
+
+ARTICLE = regex.compile(r"^(?:[Aa]l|[Ee]l|[Aa][nrstdz]|[Aa]sh|[Aa]th|[Aa]dh)[-\s](?=\p{Lu})")
+ARTICLE_ANYWHERE = regex.compile(r"(?<![\p{L}])(?:Al|El|al|el)(?=[-\s]\p{Lu})")
+ARTICLE_WORDS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
+# "to become Haftar's successor": the calque's words used in their own sense.
+LITERAL_BEFORE = regex.compile(
+    r"\b(?:become|becomes|became|becoming|named|name|appoint|appointed|choose|chose|chosen|"
+    r"as|possible|potential|likely|would-be|future)\s+(?:\p{L}+\s+)?$",
+    regex.IGNORECASE,
+)
+# A native-script name given as a gloss: in brackets or quotes, or after "known as".
+GLOSS_BEFORE = regex.compile(r"(?:[(\[«“\"]|\b(?:as|called|named|reads?|means?)\s*:?)\s*$")
+PLACE_BEFORE = regex.compile(r"\b(?:city|town|village|port|capital) of\s+$")
+NAME_TOKEN = regex.compile(r"(?<![\p{L}\p{M}'’-])\p{Lu}[\p{Ll}\p{M}]{3,}(?![\p{L}\p{M}])")
+WORD = regex.compile(r"[\p{L}\p{M}]+")
+ARTICLE_NAME = regex.compile(r"\b(?:Al|El|al|el)-(\p{Lu}\p{Ll}{2,})\b")
+# A capitalised word this frequent in English (Zipf scale) is a word, not a misspelt
+# name: 3.0 is about once per million words ("Hifter" and "Grasimov" are far below).
+COMMON_WORD_ZIPF = 3.0
+KNOWN_WORD_ZIPF = 1.5
+# A one-word alias English uses at least once per 100 million words may mean
+# something else ("Surt" 1.4, "Jafra" 1.1); "Hifter" and "Panzzer" (0) cannot.
+AMBIGUOUS_ZIPF = 1.0
+
+# (rule, confidence, evidence) for each kind of alias.
+KIND_RULES = {
+    Kind.CANONICAL: ("entity.canonical_form", 0.97, "is {name} without its proper letters"),
+    Kind.VARIANT: ("entity.alias", 0.95, "is a known spelling of {name}"),
+    Kind.NATIVE: ("entity.native_alias", 0.9, "is {name} in its native script"),
+    Kind.CALQUE: ("entity.calque", 0.9, "is a word-for-word translation of {name}"),
+    Kind.ACRONYM: ("entity.acronym", 0.9, "stands for {name}, named earlier in the document"),
+}
+POLICY_ORDER = {Policy.REWRITE: 0, Policy.CONTEXT: 1, Policy.ESTABLISHED: 2, Policy.RECOGNIZE: 3}
+
+
+@functools.lru_cache(maxsize=65536)
+def zipf(word: str) -> float:
+    return zipf_frequency(word.lower(), "en")
+
+
+def is_common_word(word: str) -> bool:
+    return zipf(word) >= COMMON_WORD_ZIPF
+
+
+def is_known_word(word: str) -> bool:
+    """In use in English (Zipf >= 1.5): a real word or name, not a misspelling of one
+    ("Conti" is a surname of its own, not a slip for Conte; "Grasimov" is unused)."""
+    return zipf(word) >= KNOWN_WORD_ZIPF
+
+
+def best_candidate(candidates: tuple[Candidate, ...]) -> Candidate:
+    return min(
+        candidates,
+        key=lambda c: (
+            POLICY_ORDER[c.alias.policy],
+            c.alias.replacement is None,
+            c.alias.kind is not Kind.CANONICAL,
+        ),
+    )
+
+
+def sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t\"“‘'«(")
+    return not before or before[-1] in ".!?\n"
+
+
+def target_for(context: Context, entity: Entity, candidate: Candidate) -> str:
+    target = candidate.alias.replacement or entity.canonical(candidate.alias.form)
+    if context.options.diacritics == "ascii":
+        target = strip_diacritics(target)
+    return target
+
+
+def house_equivalent(written: str, target: str) -> bool:
+    """Spellings that differ only in the case of an Arabic article or the apostrophe
+    style are the author's house style, not an error: "al-Qaeda" vs "Al-Qaeda"."""
+
+    def normal(text: str) -> str:
+        return ARTICLE_ANYWHERE.sub(lambda m: m.group().lower(), text.replace("’", "'"))
+
+    if written.lower() == target.lower() and not written.isupper():
+        return True  # only the case differs: "TAMu", "iRaq" are someone's style or brand
+    return normal(written) == normal(target)
+
+
+def replacement_for(context: Context, mention: Mention, entity: Entity, target: str) -> str:
+    """The text to write for ``mention``; equal to the mention when nothing changes."""
+    written = mention.text
+    if house_equivalent(written, target):
+        return written
+    article = ARTICLE.match(written)
+    if article and entity.type == "place" and not ARTICLE.match(target):
+        # Arabic place names keep their article: "Al-Jafra" -> "al-Jufra".
+        if written[article.end() :] == target:
+            return written
+        prefix = "Al-" if sentence_start(context.text, mention.start) else "al-"
+        return prefix + target
+    letters = [char for char in written if char.isalpha()]
+    if len(letters) > 1 and all(char.isupper() for char in letters) and not target.isupper():
+        return written  # all capitals: a headline or an acronym ("SIRT"), not a spelling
+    return target
+
+
+def isolated_in_latin(text: str, start: int, end: int) -> bool:
+    """True when the nearest words on both sides are Latin (a name dropped into English)."""
+    before = WORD.findall(text[max(0, start - 40) : start])
+    after = WORD.findall(text[end : end + 40])
+    neighbours = before[-1:] + after[:1]
+    return bool(neighbours) and not any(NON_LATIN_LETTER.search(word) for word in neighbours)
+
+
+def context_counts(mentions: list[Mention]) -> Counter:
+    """How many mentions point to each context code (country)."""
+    counts: Counter = Counter()
+    for mention in mentions:
+        # A shared name ("Tripoli": Libya or Lebanon) points to each of its countries.
+        counts.update(
+            {code for candidate in mention.candidates for code in candidate.entity.context}
+        )
+    return counts
