@@ -21,7 +21,7 @@ from gazetteer.index import (
     word_spaced,
     written_tokens,
 )
-from gazetteer.schema import Alias, Entity, Kind
+from gazetteer.schema import Alias, Entity
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +168,3 @@ class Matcher:
             if 1 <= gap <= max_gap and key_token.endswith(folded_suffix):
                 found.setdefault(written, self.index.entities[entity_index])
         return sorted(found.items(), key=lambda item: item[0])
-
-
-def is_calque(alias: Alias) -> bool:
-    """True for aliases that translate the name rather than spell it."""
-    return alias.kind is Kind.CALQUE
