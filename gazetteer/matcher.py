@@ -8,6 +8,7 @@ from fragments that survived around foreign letters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
@@ -62,6 +63,10 @@ class FuzzyMatch:
     following: tuple[str, ...] = ()  # the alias tokens after ``token``
 
 
+# Arabic harakat (vowel marks, shadda, sukun), superscript alef, Quranic marks, tatweel.
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+
+
 class Matcher:
     """Matches text against a compiled index; cheap to create, safe to share."""
 
@@ -75,7 +80,26 @@ class Matcher:
 
         Matching is case- and accent-insensitive (``fold``), but a capitalised alias
         token must be capitalised in the text, so "sirt" in running text is no match.
+        Arabic vowel marks and tatweel are ignored (``حَفْتَر`` is ``حفتر``).
+
+        >>> from gazetteer import load_default
+        >>> [m.text for m in load_default().matcher.find("Officials said حَفْتَر left")]
+        ['حَفْتَر']
         """
+        if not _ARABIC_MARKS.search(text):
+            return self._find(text)
+        # Folding keeps lengths, so marks cannot be folded away: match the text without
+        # them and map the spans back (extending over marks that end a word).
+        kept = [index for index, char in enumerate(text) if not _ARABIC_MARKS.match(char)]
+        mentions = []
+        for mention in self._find("".join(text[index] for index in kept)):
+            start, end = kept[mention.start], kept[mention.end - 1] + 1
+            while end < len(text) and _ARABIC_MARKS.match(text[end]):
+                end += 1
+            mentions.append(Mention(start, end, text[start:end], mention.candidates))
+        return mentions
+
+    def _find(self, text: str) -> list[Mention]:
         folded = fold(text)
         padded = f" {word_spaced(folded)} "
         hits: list[tuple[int, int, tuple[int, ...]]] = []

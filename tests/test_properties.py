@@ -23,7 +23,7 @@ FRAGMENTS = [
     "İstanbul", "ı", "İ", "ß", "e\u0301", "\u200b", "\u200d", "\ufeff", "\u00a0", "\r\n",
     "\n\n\n", "  \n", "😀", "𝔘", "👍🏽", "&amp;", "cafÃ©", "\x1b[31m", "\x00", "\t",
     "Turkey, Russia talks\n\nTurkey, Russia talks\n", "reconciliation government", " ",
-    "Al-Wefaq", "ـ", "ﻻ", "\u202e", "ǅ", "ﬁ", "Ａ",
+    "Al-Wefaq", "ـ", "ﻻ", "حَفْتَرُ", "ّ", "\u202e", "ǅ", "ﬁ", "Ａ",
 ]  # fmt: skip
 
 
