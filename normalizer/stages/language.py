@@ -133,7 +133,9 @@ def foreign_paragraphs(text: str) -> list[tuple[int, int]]:
     ]
 
 
-_QUOTED = re.compile(r"“([^”\n]{12,})”|«([^»\n]{12,})»|„([^“”\n]{12,})[“”]|\"([^\"\n]{12,})\"")
+# Quotation marks: opening -> the closing marks that end it.
+_QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“”"), ('"', '"'))
+MIN_QUOTE_CHARS = 12
 MIN_QUOTE_WORDS = 4
 QUOTE_PROBABILITY = 0.5
 
@@ -142,8 +144,8 @@ def foreign_quotes(text: str) -> list[tuple[int, int]]:
     """Spans of quotations in another language inside English paragraphs (a Turkish or
     French quote keeps its own spelling of names)."""
     spans = []
-    for match in _QUOTED.finditer(text):
-        body = next(group for group in match.groups() if group)
+    for start, end in _quotations(text):
+        body = text[start + 1 : end - 1]
         words = _WORD.findall(body.lower())
         if len(words) < MIN_QUOTE_WORDS:
             continue
@@ -155,8 +157,28 @@ def foreign_quotes(text: str) -> list[tuple[int, int]]:
         # detector answer then suffices (« La mort de Mouammar Kadhafi »: fr, p=0.57).
         needed = QUOTE_PROBABILITY if english == 0 else MIN_PROBABILITY
         if language != "en" and probability >= needed:
-            spans.append(match.span())
+            spans.append((start, end))
     return spans
+
+
+def _quotations(text: str):
+    """(start, end) of each quotation (marks included) on one line; linear in the text,
+    where a regex would rescan the rest of the line from every unclosed opening mark."""
+    for opening, closings in _QUOTE_PAIRS:
+        position = text.find(opening)
+        while position != -1:
+            line_end = text.find("\n", position)
+            if line_end == -1:
+                line_end = len(text)
+            found = [text.find(mark, position + 1, line_end) for mark in closings]
+            end = min((index for index in found if index != -1), default=-1)
+            if end == -1:
+                # No closing mark after this one on its line: none after later ones either.
+                position = text.find(opening, line_end)
+                continue
+            if end - position - 1 >= MIN_QUOTE_CHARS:
+                yield position, end + 1
+            position = text.find(opening, end + 1)
 
 
 def flag_languages(context: Context) -> None:

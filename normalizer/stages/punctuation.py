@@ -21,11 +21,15 @@ _STRAIGHT = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": 
 
 def _fix_quote_spacing(context: Context) -> None:
     text = context.text
+    scanned, balance = 0, 0  # open “ minus ” in the current line, counted up to ``scanned``
     for match in _MISPLACED_CLOSE.finditer(text):
         start, end = match.span()
-        paragraph_start = text.rfind("\n", 0, start) + 1
-        before = text[paragraph_start:start]
-        if before.count("“") <= before.count("”"):
+        line_start = text.rfind("\n", scanned, start)
+        if line_start != -1:
+            scanned, balance = line_start + 1, 0
+        balance += text.count("“", scanned, start) - text.count("”", scanned, start)
+        scanned = start
+        if balance <= 0:
             continue  # no quote is open: this ” opens one (Swedish, Finnish style)
         context.edit(
             start,
