@@ -151,6 +151,12 @@ def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2) -> dic
                 url = f"http://127.0.0.1:{url_port}{path}"
                 run_wrk(url, script, 2, connections)  # warm every worker
                 figures = run_wrk(url, script, seconds, connections)
+                # Latency without queueing: one connection per worker.
+                light = run_wrk(url, script, seconds, workers)
+                figures["light_load"] = {
+                    "connections": workers,
+                    **{k: light[k] for k in ("requests_per_s", "p50_ms", "p99_ms")},
+                }
                 figures["ready_s"] = round(ready, 2)
                 figures["workers"] = worker_memory(process.pid)
                 results[name] = figures
@@ -159,6 +165,9 @@ def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2) -> dic
     service, baseline = results["service"], results["baseline_ftfy"]
     results["ratio_throughput"] = round(service["requests_per_s"] / baseline["requests_per_s"], 2)
     results["ratio_p99"] = round(service["p99_ms"] / baseline["p99_ms"], 2)
+    results["ratio_p99_light_load"] = round(
+        service["light_load"]["p99_ms"] / baseline["light_load"]["p99_ms"], 2
+    )
     return results
 
 
