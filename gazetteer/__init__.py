@@ -61,6 +61,10 @@ class Gazetteer:
         """The matcher over this gazetteer's index."""
         return Matcher(self.index)
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Entity]:
+        return {entity.id: entity for entity in self.index.entities}
+
     @property
     def entities(self) -> tuple[Entity, ...]:
         """Every entity, in file order."""
@@ -68,9 +72,9 @@ class Gazetteer:
 
     def get(self, entity_id: str) -> Entity:
         """The entity with ``entity_id``; ``LookupError`` names the unknown id."""
-        for entity in self.index.entities:
-            if entity.id == entity_id:
-                return entity
+        found = self._by_id.get(entity_id)
+        if found is not None:
+            return found
         raise LookupError(f"no entity with id {entity_id!r} in gazetteer {self.name!r}")
 
     @property

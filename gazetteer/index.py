@@ -43,7 +43,8 @@ def word_spaced(folded: str) -> str:
     return _NON_WORD.sub(" ", folded)
 
 
-_ARTICLE_TOKENS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
+#: Arabic article forms as words ("Al-Jufra", "at-Thani"): the one list the project uses.
+ARTICLE_TOKENS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
 
 
 def required_capitals(pattern: str) -> tuple[int, ...]:
@@ -60,7 +61,7 @@ def required_capitals(pattern: str) -> tuple[int, ...]:
     positions = []
     for match in re.finditer(r"[^\s-]+", pattern):
         token = match.group()
-        if token[0].isupper() and token.lower() not in _ARTICLE_TOKENS:
+        if token[0].isupper() and token.lower() not in ARTICLE_TOKENS:
             positions.append(match.start())
     return tuple(positions)
 

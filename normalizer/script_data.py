@@ -72,6 +72,20 @@ NON_LATIN_LETTER = regex.compile(r"[^\P{L}\p{Latin}]")
 _SCRIPT_PATTERNS = tuple((name, regex.compile(rf"\p{{Script={name}}}")) for name in SCRIPTS)
 
 
+def letter_scripts(text: str) -> dict[str, int]:
+    """How many letters of ``text`` each script has.
+
+    >>> letter_scripts("Hаftar")
+    {'Latin': 5, 'Cyrillic': 1}
+    """
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            name = script_of(char)
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
 @functools.lru_cache(maxsize=8192)
 def script_of(char: str) -> str:
     """The Unicode script of one letter, among the scripts of :data:`SCRIPTS`, or "Other".

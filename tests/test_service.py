@@ -509,14 +509,19 @@ def _gazetteer_file(path, alias: str) -> None:
     path.write_text(json.dumps(header) + "\n" + json.dumps(entity) + "\n", encoding="utf-8")
 
 
-def test_hot_reload_swaps_a_changed_gazetteer_and_keeps_serving_a_broken_one(tmp_path):
-    from normalizer.service import create_app
-
+@pytest.fixture
+def reload_app(tmp_path):
+    """An app on a one-entity gazetteer file, checked for changes every second."""
     path = tmp_path / "g.jsonl"
     _gazetteer_file(path, "Hifter")
     app = create_app(
         {"TESTING": True, "NORMALIZER_GAZETTEER": (str(path),), "NORMALIZER_RELOAD_INTERVAL": 1}
     )
+    return app, path
+
+
+def test_hot_reload_swaps_a_changed_gazetteer_and_keeps_serving_a_broken_one(reload_app):
+    app, path = reload_app
     client = app.test_client()
     holder = app.extensions["normalizer"].holder
     first = client.get("/v1/gazetteer").get_json()["version"]
@@ -547,14 +552,8 @@ def test_hot_reload_swaps_a_changed_gazetteer_and_keeps_serving_a_broken_one(tmp
     assert f'normalizer_gazetteer_info{{version="{second["version"]}"}} 1.0' in body
 
 
-def test_hot_reload_polls_in_the_background(tmp_path):
-    from normalizer.service import create_app
-
-    path = tmp_path / "g.jsonl"
-    _gazetteer_file(path, "Hifter")
-    app = create_app(
-        {"TESTING": True, "NORMALIZER_GAZETTEER": (str(path),), "NORMALIZER_RELOAD_INTERVAL": 1}
-    )
+def test_hot_reload_polls_in_the_background(reload_app):
+    app, path = reload_app
     client = app.test_client()
     first = client.get("/v1/gazetteer").get_json()["version"]
     _gazetteer_file(path, "Hafterr")

@@ -13,11 +13,11 @@ from rapidfuzz.distance import Levenshtein
 
 from gazetteer import Candidate, Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold, strip_diacritics
+from gazetteer.index import ARTICLE_TOKENS
 from normalizer.context import Context
 from normalizer.stages.entity_rules import (
     AMBIGUOUS_ZIPF,
     ARTICLE_NAME,
-    ARTICLE_WORDS,
     GLOSS_BEFORE,
     KIND_RULES,
     LITERAL_BEFORE,
@@ -139,7 +139,7 @@ class _Canonicalizer:
         """
         key = fold(" ".join(alias.text.split())).strip()
         tokens = WORD.findall(key)
-        core = tokens[1] if len(tokens) == 2 and tokens[0] in ARTICLE_WORDS else key
+        core = tokens[1] if len(tokens) == 2 and tokens[0] in ARTICLE_TOKENS else key
         # "Haftar's successor" carries the surname itself: it is its own evidence.
         own_name = (
             set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()

@@ -18,7 +18,6 @@ from normalizer.script_data import NON_LATIN_LETTER
 
 ARTICLE = regex.compile(r"^(?:[Aa]l|[Ee]l|[Aa][nrstdz]|[Aa]sh|[Aa]th|[Aa]dh)[-\s](?=\p{Lu})")
 ARTICLE_ANYWHERE = regex.compile(r"(?<![\p{L}])(?:Al|El|al|el)(?=[-\s]\p{Lu})")
-ARTICLE_WORDS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
 # "to become Haftar's successor": the calque's words used in their own sense.
 LITERAL_BEFORE = regex.compile(
     r"\b(?:become|becomes|became|becoming|named|name|appoint|appointed|choose|chose|chosen|"

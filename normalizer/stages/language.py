@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from normalizer.context import Context
-from normalizer.script_data import NON_LATIN_LETTER, SCRIPTS, script_of
+from normalizer.script_data import NON_LATIN_LETTER, SCRIPTS, letter_scripts
 
 # English function words: in English prose they are 35-50% of running words.
 _ENGLISH = frozenset(
@@ -90,11 +90,7 @@ def detect(sample: str) -> tuple[str, float]:
 
 
 def _main_script(text: str) -> str:
-    counts: dict[str, int] = {}
-    for char in text:
-        if char.isalpha():
-            name = script_of(char)
-            counts[name] = counts.get(name, 0) + 1
+    counts = letter_scripts(text)
     return max(counts, key=counts.get) if counts else "Latin"
 
 

@@ -15,7 +15,13 @@ import regex
 
 from gazetteer.folding import fold_key
 from normalizer.context import Context
-from normalizer.script_data import LATIN_TO_CYRILLIC, NON_LATIN_LETTER, SCRIPTS, script_of
+from normalizer.script_data import (
+    LATIN_TO_CYRILLIC,
+    NON_LATIN_LETTER,
+    SCRIPTS,
+    letter_scripts,
+    script_of,
+)
 
 _DEBRIS = r"\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}\p{Armenian}\p{Georgian}\p{Han}\p{Hangul}"
 # Latin fragment, foreign letters glued to at least one side, Latin fragment.
@@ -38,17 +44,8 @@ _NEIGHBOUR_AFTER = regex.compile(r"[ \t]+(\p{L}+)")
 _GAP_SLACK = 2
 
 
-def _letter_scripts(word: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for char in word:
-        if char.isalpha():
-            name = script_of(char)
-            counts[name] = counts.get(name, 0) + 1
-    return counts
-
-
 def _repair_lookalikes(context: Context, start: int, word: str) -> None:
-    counts = _letter_scripts(word)
+    counts = letter_scripts(word)
     if len(counts) != 2 or "Latin" not in counts:
         return
     other = next(name for name in counts if name != "Latin")
@@ -92,7 +89,7 @@ def _repair_lookalikes(context: Context, start: int, word: str) -> None:
 def _latin_context(text: str, start: int, length: int) -> bool:
     """True when the words around a half-and-half word are Latin (it is an English word)."""
     around = text[max(0, start - 40) : start] + " " + text[start + length : start + length + 40]
-    counts = _letter_scripts(around)
+    counts = letter_scripts(around)
     return counts.get("Latin", 0) > sum(counts.values()) / 2
 
 
@@ -173,7 +170,7 @@ def _flag_untranslated(context: Context, handled: set[int]) -> None:
     for line in _LINE.finditer(context.text):
         if not NON_LATIN_LETTER.search(line.group()):
             continue
-        counts = _letter_scripts(line.group())
+        counts = letter_scripts(line.group())
         latin, total = counts.get("Latin", 0), sum(counts.values())
         if total == 0 or latin == total or latin * 2 < total:
             continue  # all Latin, or a foreign-language line (the language stage's part)

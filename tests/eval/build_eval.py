@@ -25,7 +25,7 @@ from pathlib import Path
 import gazetteer
 from gazetteer import Kind, Policy
 from gazetteer.folding import fold_key
-from gazetteer.index import skeleton
+from gazetteer.index import ARTICLE_TOKENS, skeleton
 
 OUTPUT = Path(__file__).resolve().parent / "cases.jsonl"
 PER_CATEGORY = 120
@@ -70,7 +70,6 @@ TRAP_SENTENCES = [
     "Officials in Tripoli, Lebanon, reported calm overnight.",
     "The Hafiz family has run the bakery for three generations.",
 ]
-_ARTICLES = {"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"}
 _TWINS = {"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у"}
 
 
@@ -121,7 +120,7 @@ def variant_cases(rng, entities) -> list[dict]:
                 and alias.kind is Kind.VARIANT
                 and alias.replacement is None
                 # Arabic-article forms keep their article (al-Jufra): another expectation.
-                and fold_key(alias.text).split(" ")[0] not in _ARTICLES
+                and fold_key(alias.text).split(" ")[0] not in ARTICLE_TOKENS
                 and alias.text[0].isupper()
             ):
                 target = entity.canonical(alias.form)
