@@ -25,7 +25,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from gazetteer.folding import fold_key
+from gazetteer.folding import fold_key, word_spaced
 from gazetteer.schema import Alias, Entity, Kind
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
@@ -33,14 +33,6 @@ INDEX_VERSION = 9
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
-
-
-_NON_WORD = re.compile(r"[^\w]")
-
-
-def word_spaced(folded: str) -> str:
-    """``folded`` with every non-word character turned into a space (same length)."""
-    return _NON_WORD.sub(" ", folded)
 
 
 #: Arabic article forms as words ("Al-Jufra", "at-Thani"): the one list the project uses.

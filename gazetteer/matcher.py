@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from gazetteer.folding import fold
+from gazetteer.folding import fold, match_text
 from gazetteer.index import (
     MIN_FUZZY_LENGTH,
     AliasRecord,
     CompiledIndex,
     skeleton,
-    word_spaced,
     written_tokens,
 )
 from gazetteer.schema import Alias, Entity
@@ -67,6 +66,9 @@ class FuzzyMatch:
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 
+_NAMED_CACHE_SIZE = 65536
+
+
 class Matcher:
     """Matches text against a compiled index; cheap to create, safe to share."""
 
@@ -74,6 +76,7 @@ class Matcher:
         self.index = index
         # Candidates are immutable: built once per set of records, kept for the process.
         self._candidate_cache: dict[tuple[int, ...], tuple[Candidate, ...]] = {}
+        self._named_cache: dict[str, frozenset[str]] = {}
 
     def find(self, text: str) -> list[Mention]:
         """Exact mentions in ``text``, leftmost-longest, non-overlapping, in order.
@@ -99,9 +102,24 @@ class Matcher:
             mentions.append(Mention(start, end, text[start:end], mention.candidates))
         return mentions
 
+    def entities_named(self, text: str) -> frozenset[str]:
+        """The ids of every entity that some mention in ``text`` may name; cached, for
+        short texts such as the canonical names a rewrite writes.
+
+        >>> from gazetteer import load_default
+        >>> sorted(load_default().matcher.entities_named("Khalifa Haftar"))
+        ['khalifa_haftar']
+        """
+        found = self._named_cache.get(text)
+        if found is None:
+            found = frozenset(c.entity.id for m in self.find(text) for c in m.candidates)
+            if len(self._named_cache) >= _NAMED_CACHE_SIZE:
+                self._named_cache.clear()
+            self._named_cache[text] = found
+        return found
+
     def _find(self, text: str) -> list[Mention]:
-        folded = fold(text)
-        padded = f" {word_spaced(folded)} "
+        padded = f" {match_text(text)} "
         hits: list[tuple[int, int, tuple[int, ...]]] = []
         # A name recurs in an article ("Haftar" a dozen times): judge each spelling once.
         kept_for: dict[tuple, tuple[int, ...]] = {}
@@ -112,10 +130,11 @@ class Matcher:
             written = text[start:end]
             kept = kept_for.get((written, record_ids))
             if kept is None:
+                at = written.__getitem__
                 kept = tuple(
                     record_id
                     for record_id in record_ids
-                    if all(written[i].isupper() for i in record(record_id).capitals)
+                    if all(map(str.isupper, map(at, record(record_id).capitals)))
                 )
                 kept_for[written, record_ids] = kept
             if kept:
