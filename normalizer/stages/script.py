@@ -17,8 +17,10 @@ from gazetteer.folding import fold_key
 from normalizer.context import Context
 from normalizer.script_data import (
     LATIN_TO_CYRILLIC,
+    NON_ASCII_RUN,
     NON_LATIN_LETTER,
     SCRIPTS,
+    WORD,
     letter_scripts,
     script_of,
 )
@@ -30,14 +32,12 @@ _BROKEN = regex.compile(
     rf"(?P<gap1>[ \t]?)(?P<foreign>[{_DEBRIS}][{_DEBRIS}\p{{M}}]*)(?P<gap2>[ \t]?)"
     rf"(?P<suf>\p{{Latin}}[\p{{Latin}}\p{{M}}]*)?"
 )
-# Words holding a non-Latin letter (look-alike candidates once they also hold Latin ones).
-_MIXED_WORD = regex.compile(r"[\p{L}\p{M}]*[^\P{L}\p{Latin}][\p{L}\p{M}]*")
 _DEBRIS_RUN = regex.compile(rf"[{_DEBRIS}][{_DEBRIS}\p{{M}}]*")
 _FOREIGN_RUN = regex.compile(
     r"[^\P{L}\p{Latin}][\p{L}\p{M}]*(?:[\s\p{P}]{1,3}[^\P{L}\p{Latin}][\p{L}\p{M}]*)*"
 )
-_LINE = regex.compile(r"[^\n]+")
 _MARK = regex.compile(r"\p{M}")
+_LINE_AT = regex.compile(r"[^\n]*")
 _NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \t]+$")
 _NEIGHBOUR_AFTER = regex.compile(r"[ \t]+(\p{L}+)")
 # Extra letters allowed between fragments beyond the foreign ones (MT drops or doubles).
@@ -93,12 +93,31 @@ def _latin_context(text: str, start: int, length: int) -> bool:
     return counts.get("Latin", 0) > sum(counts.values()) / 2
 
 
-def _repair_broken_names(context: Context) -> set[int]:
+def _mixed_words(text: str, runs: list[tuple[int, int]]):
+    """(start, word) of each word (a run of letters and marks) holding a non-Latin letter."""
+    done = 0
+    for run_start, run_end in runs:
+        position = max(run_start, done)
+        while (letter := NON_LATIN_LETTER.search(text, position, run_end)) is not None:
+            start = letter.start()
+            while start > done and (text[start - 1].isalpha() or _MARK.match(text[start - 1])):
+                start -= 1
+            word = WORD.match(text, start)
+            yield start, word.group()
+            done = position = word.end()
+
+
+def _debris_runs(text: str, runs: list[tuple[int, int]]):
+    for run_start, run_end in runs:
+        yield from _DEBRIS_RUN.finditer(text, run_start, run_end)
+
+
+def _repair_broken_names(context: Context, runs: list[tuple[int, int]]) -> set[int]:
     """Rebuild names broken by foreign letters; return the starts of handled runs."""
     handled: set[int] = set()
     text = context.text
     matcher = context.gazetteer.matcher
-    for debris in _DEBRIS_RUN.finditer(text):
+    for debris in _debris_runs(text, runs):
         # Only runs glued to Latin letters (or one space from them) are looked at closely.
         window_start = max(0, debris.start() - 64)
         match = _BROKEN.match(
@@ -166,10 +185,20 @@ def _last_word_start(text: str, window_start: int, position: int) -> int:
     return index - window_start
 
 
-def _flag_untranslated(context: Context, handled: set[int]) -> None:
-    for line in _LINE.finditer(context.text):
-        if not NON_LATIN_LETTER.search(line.group()):
+def _lines_with(text: str, runs: list[tuple[int, int]]):
+    """The lines (as matches) holding a non-Latin letter, each once, in order."""
+    done = -1
+    for run_start, run_end in runs:
+        if run_start < done or not NON_LATIN_LETTER.search(text, run_start, run_end):
             continue
+        line_start = text.rfind("\n", 0, run_start) + 1
+        line = _LINE_AT.match(text, line_start)
+        done = line.end()
+        yield line
+
+
+def _flag_untranslated(context: Context, handled: set[int], runs: list[tuple[int, int]]) -> None:
+    for line in _lines_with(context.text, runs):
         counts = letter_scripts(line.group())
         latin, total = counts.get("Latin", 0), sum(counts.values())
         if total == 0 or latin == total or latin * 2 < total:
@@ -195,9 +224,12 @@ def _flag_untranslated(context: Context, handled: set[int]) -> None:
 def repair_mixed_script(context: Context) -> None:
     """Repair look-alike letters and broken names; flag untranslated fragments."""
     text = context.text
-    if text.isascii() or not NON_LATIN_LETTER.search(text):
+    if text.isascii():
+        return
+    runs = [match.span() for match in NON_ASCII_RUN.finditer(text)]
+    if not any(NON_LATIN_LETTER.search(text, start, end) for start, end in runs):
         return  # only Latin letters: nothing of another script to repair or flag
-    for word in _MIXED_WORD.finditer(text):
-        _repair_lookalikes(context, word.start(), word.group())
-    handled = _repair_broken_names(context)
-    _flag_untranslated(context, handled)
+    for start, word in _mixed_words(text, runs):
+        _repair_lookalikes(context, start, word)
+    handled = _repair_broken_names(context, runs)
+    _flag_untranslated(context, handled, runs)
