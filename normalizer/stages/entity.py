@@ -68,9 +68,8 @@ class _Canonicalizer:
         for edit in edits:
             if edit.entity is None:
                 return True
-            for found in matcher.find(edit.replacement):
-                if any(c.entity.id != edit.entity["id"] for c in found.candidates):
-                    return True
+            if matcher.entities_named(edit.replacement) - {edit.entity["id"]}:
+                return True
         text = self.context.text
         pieces, position = [], 0
         for edit in sorted(edits, key=lambda e: (e.start, e.end)):

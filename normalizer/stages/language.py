@@ -13,8 +13,15 @@ import os
 import re
 from dataclasses import dataclass
 
+import regex
+
 from normalizer.context import Context
-from normalizer.script_data import NON_LATIN_LETTER, SCRIPTS, letter_scripts
+from normalizer.script_data import (
+    NON_ASCII_RUN,
+    SCRIPTS,
+    has_non_latin_letter,
+    letter_scripts,
+)
 
 # English function words: in English prose they are 35-50% of running words.
 _ENGLISH = frozenset(
@@ -31,11 +38,35 @@ MAX_DETECTED_PARAGRAPHS = 20
 MIN_PROBABILITY = 0.8  # below this the detector's answer is not acted on
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# The same words in ASCII text, several times faster to find.  Non-ASCII stretches with
+# no word character (curly quotes, dashes, bullets) cannot be part of a word: they are
+# blanked first, so most English paragraphs take the ASCII pattern.
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _blank_non_word(match: regex.Match) -> str:
+    stretch = match.group()
+    return stretch if _WORD_CHAR.search(stretch) else " " * len(stretch)
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text``, lower case: runs of letters, with one inner apostrophe.
+
+    >>> words_of("Haftar’s “forces” don't-stop 1,000 Çavuşoğlu")
+    ['haftar', 's', 'forces', "don't", 'stop', 'çavuşoğlu']
+    """
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = NON_ASCII_RUN.sub(_blank_non_word, lowered)
+        if not lowered.isascii():
+            return _WORD.findall(lowered)
+    return _ASCII_WORD.findall(lowered)
 
 
 def _english_words(words: list[str]) -> int:
     """How many of ``words`` (lower case) are English function words."""
-    return sum(word in _ENGLISH for word in words)
+    return sum(map(_ENGLISH.__contains__, words))
 
 
 @dataclass(frozen=True)
@@ -97,8 +128,8 @@ def _main_script(text: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def judge(body: str, *, may_detect: bool = True) -> Judgement:
     """Judge one paragraph; cached, so the entity and language stages share the work."""
-    words = _WORD.findall(body.lower())
-    script = _main_script(body) if NON_LATIN_LETTER.search(body) else "Latin"
+    words = words_of(body)
+    script = _main_script(body) if has_non_latin_letter(body) else "Latin"
     if len(words) < MIN_WORDS:
         return Judgement("", 0.0, script, False)
     if script == "Latin" and _english_words(words) >= ENGLISH_SHARE * len(words):
@@ -142,7 +173,7 @@ def foreign_quotes(text: str) -> list[tuple[int, int]]:
     spans = []
     for start, end in _quotations(text):
         body = text[start + 1 : end - 1]
-        words = _WORD.findall(body.lower())
+        words = words_of(body)
         if len(words) < MIN_QUOTE_WORDS:
             continue
         english = _english_words(words)

@@ -1,0 +1,93 @@
+"""The fast paths give exactly what their plain definitions give.
+
+Speed work replaced whole-text scans by cheaper ones (byte tables for ASCII, scans
+started from non-ASCII runs).  Each fast function is checked here against the plain
+definition it replaced, on every BMP code point and on random mixed text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gazetteer import folding
+from normalizer.script_data import NON_LATIN_LETTER, has_non_latin_letter
+from normalizer.stages import language, script
+
+
+def reference_fold(text: str) -> str:
+    """fold's definition: the per-character table, lower case, then three ASCII swaps."""
+    folded = text.translate(folding._TABLE).lower()
+    return folded.replace("-", " ").replace("\t", " ").replace("`", "'")
+
+
+def reference_match_text(text: str) -> str:
+    return re.sub(r"[^\w]", " ", reference_fold(text))
+
+
+REFERENCE_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+REFERENCE_MIXED_WORD = regex.compile(r"[\p{L}\p{M}]*[^\P{L}\p{Latin}][\p{L}\p{M}]*")
+
+# Letters and marks from the scripts news text mixes, the punctuation around them, and
+# the characters that stretch the fast paths (İ, astral letters, lone surrogates).
+PIECES = st.sampled_from(
+    [
+        *"aZ'’`-\t \n“”«»—•©\u00a0İıÇşğéΣσаеоΑο\u0301\u0307\u064eبوحفترЖ٢1_.,",
+        *["\U0001d400", "\ud800", "Çavuşo", "lu", "Hаftar", "Москва", "Al-Jufra"],
+    ]
+)
+MIXED_TEXT = st.lists(PIECES, max_size=40).map("".join)
+
+
+def test_fold_matches_its_definition_on_every_code_point():
+    # Every BMP code point (surrogates included) and a sample of the astral planes.
+    codes = [*range(0x10000), *range(0x10000, 0x110000, 97)]
+    mismatched = [
+        hex(code)
+        for code in codes
+        if len(reference_fold(chr(code))) == 1
+        and (
+            folding.fold(chr(code)) != reference_fold(chr(code))
+            or folding.match_text(chr(code)) != reference_match_text(chr(code))
+        )
+    ]
+    assert mismatched == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(MIXED_TEXT)
+def test_fold_and_match_text_match_their_definitions(text):
+    assert folding.fold(text) == reference_fold(text)
+    assert len(folding.fold(text)) == len(text)
+    assert folding.match_text(text) == reference_match_text(text)
+    assert folding.word_spaced(folding.fold(text)) == reference_match_text(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(MIXED_TEXT)
+def test_words_match_the_word_pattern(text):
+    assert language.words_of(text) == REFERENCE_WORD.findall(text.lower())
+
+
+@settings(max_examples=400, deadline=None)
+@given(MIXED_TEXT)
+def test_non_latin_scans_match_whole_text_scans(text):
+    assert has_non_latin_letter(text) == bool(NON_LATIN_LETTER.search(text))
+    runs = [match.span() for match in script.NON_ASCII_RUN.finditer(text)]
+    assert list(script._mixed_words(text, runs)) == [
+        (match.start(), match.group()) for match in REFERENCE_MIXED_WORD.finditer(text)
+    ]
+
+
+def test_the_fast_paths_see_what_they_must():
+    # Guards against a reference and a fast path being wrong the same way.
+    assert folding.fold("İSTANBUL Al-Jufra") == "istanbul al jufra"
+    assert folding.match_text("Haftar’s") == "haftar s"
+    assert language.words_of("Haftar’s “forces”") == ["haftar", "s", "forces"]
+    assert has_non_latin_letter("Hаftar") and not has_non_latin_letter("Çavuşoğlu “x”")
+    text = "met Çavuşo أوlu and Hаftar"
+    runs = [match.span() for match in script.NON_ASCII_RUN.finditer(text)]
+    assert [word for _, word in script._mixed_words(text, runs)] == ["أوlu", "Hаftar"]
