@@ -67,6 +67,11 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 
 _NAMED_CACHE_SIZE = 65536
+_KEPT_CACHE_SIZE = 262144
+
+
+def _hit_order(hit: tuple[int, int, tuple[int, ...]]) -> tuple[int, int]:
+    return hit[0], -hit[1]  # leftmost first, then longest
 
 
 class Matcher:
@@ -77,6 +82,7 @@ class Matcher:
         # Candidates are immutable: built once per set of records, kept for the process.
         self._candidate_cache: dict[tuple[int, ...], tuple[Candidate, ...]] = {}
         self._named_cache: dict[str, frozenset[str]] = {}
+        self._kept_cache: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
 
     def find(self, text: str) -> list[Mention]:
         """Exact mentions in ``text``, leftmost-longest, non-overlapping, in order.
@@ -121,8 +127,11 @@ class Matcher:
     def _find(self, text: str) -> list[Mention]:
         padded = f" {match_text(text)} "
         hits: list[tuple[int, int, tuple[int, ...]]] = []
-        # A name recurs in an article ("Haftar" a dozen times): judge each spelling once.
-        kept_for: dict[tuple, tuple[int, ...]] = {}
+        # Names recur within and across articles ("Haftar", "Libya"): each spelling's
+        # capitals are checked against its records once per process, not per hit.
+        kept_for = self._kept_cache
+        if len(kept_for) >= _KEPT_CACHE_SIZE:
+            kept_for.clear()
         record = self.index.record
         for end_index, (length, record_ids) in self.index.automaton.iter(padded):
             start = end_index - length - 1  # the pad and the leading space cancel out
@@ -139,14 +148,14 @@ class Matcher:
                 kept_for[written, record_ids] = kept
             if kept:
                 hits.append((start, end, kept))
-        hits.sort(key=lambda hit: (hit[0], -hit[1]))
+        hits.sort(key=_hit_order)
         mentions: list[Mention] = []
         last_end = 0
+        candidates = self._candidates
         for start, end, record_ids in hits:
-            if start < last_end:
-                continue
-            mentions.append(Mention(start, end, text[start:end], self._candidates(record_ids)))
-            last_end = end
+            if start >= last_end:
+                mentions.append(Mention(start, end, text[start:end], candidates(record_ids)))
+                last_end = end
         return mentions
 
     def _candidates(self, record_ids: tuple[int, ...]) -> tuple[Candidate, ...]:
