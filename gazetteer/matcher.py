@@ -66,8 +66,8 @@ class FuzzyMatch:
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 
-_NAMED_CACHE_SIZE = 65536
-_KEPT_CACHE_SIZE = 262144
+_NAMED_CACHE_SIZE = 16384  # at most a few MB per worker
+_KEPT_CACHE_SIZE = 32768  # at most a few MB per worker
 
 
 def _hit_order(hit: tuple[int, int, tuple[int, ...]]) -> tuple[int, int]:
