@@ -7,6 +7,7 @@ definition it replaced, on every BMP code point and on random mixed text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import regex
@@ -91,3 +92,13 @@ def test_the_fast_paths_see_what_they_must():
     text = "met Çavuşo أوlu and Hаftar"
     runs = [match.span() for match in script.NON_ASCII_RUN.finditer(text)]
     assert [word for _, word in script._mixed_words(text, runs)] == ["أوlu", "Hаftar"]
+
+
+def test_result_dicts_are_the_dataclasses_field_for_field():
+    # to_dict is written out by hand for speed; it must stay every field, as asdict gives.
+    from normalizer import clean
+
+    result = clean("Khalifa Hifter met Sergei Lavrov in Sirt. Then Hifter left “Sirt .")
+    assert result.changes and result.flags
+    for item in (*result.changes, *result.flags):
+        assert item.to_dict() == dataclasses.asdict(item)
