@@ -127,7 +127,7 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2) -> dict:
+def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2, threads: int = 4) -> dict:
     """Our service against the ftfy baseline app, each under the same gunicorn setup."""
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
@@ -137,11 +137,12 @@ def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2) -> dic
         env = {**os.environ, "NORMALIZER_LOG_FORMAT": "text"}
         port = free_port()
         ours = [str(VENV_BIN / "normalizer"), "serve", "--port", str(port),
-                "--workers", str(workers), "--threads", "4"]  # fmt: skip
+                "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
         base_port = free_port()
         baseline = [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{base_port}",
-                    "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-                    "--preload", "--chdir", str(ROOT), "bench.baseline_app:app"]  # fmt: skip
+                    "--workers", str(workers), "--threads", str(threads),
+                    "--worker-class", "gthread", "--preload",
+                    "--chdir", str(ROOT), "bench.baseline_app:app"]  # fmt: skip
         for name, command, url_port, path in (
             ("service", ours, port, "/v1/clean"),
             ("baseline_ftfy", baseline, base_port, "/v1/clean"),
@@ -163,6 +164,7 @@ def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2) -> dic
             finally:
                 stop(process)
     service, baseline = results["service"], results["baseline_ftfy"]
+    results["setup"] = {"workers": workers, "threads": threads, "connections": connections}
     results["ratio_throughput"] = round(service["requests_per_s"] / baseline["requests_per_s"], 2)
     results["ratio_p99"] = round(service["p99_ms"] / baseline["p99_ms"], 2)
     results["ratio_p99_light_load"] = round(

@@ -141,6 +141,7 @@ def main() -> None:
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--http-seconds", type=int, default=10)
+    parser.add_argument("--http-threads", type=int, default=4)
     args = parser.parse_args()
     texts = [path.read_text("utf-8") for path in SEEDS]
     report = {"pipeline_vs_ftfy": bench_pipeline(texts, args.repeat, [path.stem for path in SEEDS])}
@@ -148,7 +149,7 @@ def main() -> None:
         sizes = [int(size) for size in args.sizes.split(",")]
         report["alias_scale"] = bench_scale(texts, sizes, max(5, args.repeat))
     if not args.skip_http:
-        report["http"] = bench_http(seconds=args.http_seconds)
+        report["http"] = bench_http(seconds=args.http_seconds, threads=args.http_threads)
     print(json.dumps(report, indent=2))
 
 
