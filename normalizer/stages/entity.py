@@ -9,9 +9,11 @@ first, and anything less certain than ``min_confidence`` is reported as a flag.
 
 from __future__ import annotations
 
+import functools
+
 from rapidfuzz.distance import Levenshtein
 
-from gazetteer import Candidate, Entity, Form, Kind, Mention, Policy
+from gazetteer import Alias, Candidate, Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold, strip_diacritics
 from gazetteer.index import ARTICLE_TOKENS
 from normalizer.context import Context
@@ -95,8 +97,11 @@ class _Canonicalizer:
             entity = self.disambiguate(mention)
             if entity is None:
                 return
-        candidates = tuple(c for c in mention.candidates if c.entity.id == entity.id)
-        candidate = best_candidate(candidates)
+        if len(mention.candidates) == 1:
+            candidate = mention.candidates[0]
+        else:
+            candidates = tuple(c for c in mention.candidates if c.entity.id == entity.id)
+            candidate = best_candidate(candidates)
         was_established = entity.id in self.established
         self.flag_type_mismatch(mention, entity)
         policy = candidate.alias.policy
@@ -136,19 +141,7 @@ class _Canonicalizer:
         differs only in diacritics ("Kalin Lucas" is not İbrahim Kalın).  These need
         support: the entity named before, or another mention pointing to its country.
         """
-        key = fold(" ".join(alias.text.split())).strip()
-        tokens = WORD.findall(key)
-        core = tokens[1] if len(tokens) == 2 and tokens[0] in ARTICLE_TOKENS else key
-        # "Haftar's successor" carries the surname itself: it is its own evidence.
-        own_name = (
-            set(fold(entity.short).split()) if entity.type == "person" and entity.short else set()
-        )
-        needs_support = (
-            alias.policy is Policy.CONTEXT
-            or (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
-            or (" " not in core and zipf(core) >= AMBIGUOUS_ZIPF)
-            or (alias.kind is Kind.CALQUE and not own_name & set(tokens))
-        )
+        needs_support = _needs_support(alias, entity.type, entity.short)
         if not needs_support or was_established:
             return ""
         if any(self.context_counts[code] > 1 for code in entity.context):
@@ -374,6 +367,22 @@ class _Canonicalizer:
                     )
                     break
             seen.setdefault(key, (match.start(), match.end(), match.group()))
+
+
+@functools.lru_cache(maxsize=16384)
+def _needs_support(alias: Alias, entity_type: str, short: str | None) -> bool:
+    """Whether a rewrite through ``alias`` needs support from the document (see doubt)."""
+    key = fold(" ".join(alias.text.split())).strip()
+    tokens = WORD.findall(key)
+    core = tokens[1] if len(tokens) == 2 and tokens[0] in ARTICLE_TOKENS else key
+    # "Haftar's successor" carries the surname itself: it is its own evidence.
+    own_name = set(fold(short).split()) if entity_type == "person" and short else set()
+    return (
+        alias.policy is Policy.CONTEXT
+        or (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
+        or (" " not in core and zipf(core) >= AMBIGUOUS_ZIPF)
+        or (alias.kind is Kind.CALQUE and not own_name & set(tokens))
+    )
 
 
 def canonicalize_names(context: Context) -> None:

@@ -87,6 +87,7 @@ def target_for(context: Context, entity: Entity, candidate: Candidate) -> str:
     return target
 
 
+@functools.lru_cache(maxsize=16384)
 def house_equivalent(written: str, target: str) -> bool:
     """Spellings that differ only in the case of an Arabic article or the apostrophe
     style are the author's house style, not an error: "al-Qaeda" vs "Al-Qaeda"."""
