@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from gazetteer import folding
 from normalizer.script_data import NON_LATIN_LETTER, has_non_latin_letter
-from normalizer.stages import language, script
+from normalizer.stages import language, punctuation, script
 
 
 def reference_fold(text: str) -> str:
@@ -31,6 +31,7 @@ def reference_match_text(text: str) -> str:
 
 REFERENCE_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 REFERENCE_MIXED_WORD = regex.compile(r"[\p{L}\p{M}]*[^\P{L}\p{Latin}][\p{L}\p{M}]*")
+REFERENCE_MISPLACED_CLOSE = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?…])([ \t]+)”(?=\p{L})")
 
 # Letters and marks from the scripts news text mixes, the punctuation around them, and
 # the characters that stretch the fast paths (İ, astral letters, lone surrogates).
@@ -83,6 +84,25 @@ def test_non_latin_scans_match_whole_text_scans(text):
     ]
 
 
+PUNCTUATION_TEXT = st.lists(
+    st.sampled_from([*'aB1 \t*”“")\n.,…', "State", " * ", "\n* note", "ب"]), max_size=30
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(PUNCTUATION_TEXT)
+def test_punctuation_scans_match_their_patterns(text):
+    assert list(punctuation.misplaced_closes(text)) == [
+        match.span() for match in REFERENCE_MISPLACED_CLOSE.finditer(text)
+    ]
+    whole_text = (
+        []
+        if "*" not in text or punctuation._FOOTNOTE_BODY.search(text)
+        else [match.span() for match in punctuation._FOOTNOTE.finditer(text)]
+    )
+    assert [match.span() for match in punctuation.footnote_marks(text)] == whole_text
+
+
 def test_the_fast_paths_see_what_they_must():
     # Guards against a reference and a fast path being wrong the same way.
     assert folding.fold("İSTANBUL Al-Jufra") == "istanbul al jufra"
@@ -92,6 +112,8 @@ def test_the_fast_paths_see_what_they_must():
     text = "met Çavuşo أوlu and Hаftar"
     runs = [match.span() for match in script.NON_ASCII_RUN.finditer(text)]
     assert [word for _, word in script._mixed_words(text, runs)] == ["أوlu", "Hаftar"]
+    assert list(punctuation.misplaced_closes("problems, ”the source”")) == [(9, 11)]
+    assert [m.span() for m in punctuation.footnote_marks("“IS” * was named")] == [(4, 6)]
 
 
 def test_result_dicts_are_the_dataclasses_field_for_field():

@@ -9,7 +9,33 @@ from normalizer.context import Context
 
 # `problems, ”the source said`: a right double quote that opens a word is a closing
 # quote whose space went to the wrong side.  Only U+201D is unambiguous enough.
-_MISPLACED_CLOSE = regex.compile(r"(?<=[\p{L}\p{N}.,;:!?…])([ \t]+)”(?=\p{L})")
+# Found from each ” (a literal is found at memory speed; the class-first pattern
+# ``(?<=[\p{L}\p{N}.,;:!?…])[ \t]+”(?=\p{L})`` made the regex try every position).
+_BEFORE_SPACE = regex.compile(r"[\p{L}\p{N}.,;:!?…]")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def misplaced_closes(text: str):
+    """(start, end) of each run of spaces before a ” that a letter follows, where the
+    run itself follows a letter, digit or sentence punctuation: `problems, ”the`.
+
+    >>> list(misplaced_closes("problems, ”the source”"))
+    [(9, 11)]
+    """
+    position = text.find("”")
+    while position != -1:
+        start = position
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        if (
+            0 < start < position
+            and _BEFORE_SPACE.match(text, start - 1)
+            and _LETTER.match(text, position + 1)
+        ):
+            yield start, position + 1
+        position = text.find("”", position + 1)
+
+
 # `“Islamic State” * was named`: a lone asterisk after a name, the Russian-media mark of
 # an organisation banned in Russia.  Not after digits (arithmetic) and not doubled.
 _FOOTNOTE = regex.compile(
@@ -22,8 +48,7 @@ _STRAIGHT = {"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": 
 def _fix_quote_spacing(context: Context) -> None:
     text = context.text
     scanned, balance = 0, 0  # open “ minus ” in the current line, counted up to ``scanned``
-    for match in _MISPLACED_CLOSE.finditer(text):
-        start, end = match.span()
+    for start, end in misplaced_closes(text):
         line_start = text.rfind("\n", scanned, start)
         if line_start != -1:
             scanned, balance = line_start + 1, 0
@@ -44,10 +69,31 @@ def _fix_quote_spacing(context: Context) -> None:
 _FOOTNOTE_BODY = regex.compile(r"^[ \t]*\*[ \t]*\S", regex.M)
 
 
-def _remove_footnote_marks(context: Context) -> None:
-    if "*" not in context.text or _FOOTNOTE_BODY.search(context.text):
+def footnote_marks(text: str):
+    """Matches of :data:`_FOOTNOTE`, tried only before each "*": the pattern's
+    variable-length look-behind made a whole-text scan cost 0.3 ms on 9 KB.
+
+    >>> [m.span() for m in footnote_marks("“Islamic State” * was named. 2 * 3")]
+    [(15, 17)]
+    """
+    stars = []
+    position = text.find("*")
+    while position != -1:
+        stars.append(position)
+        position = text.find("*", position + 1)
+    if any(_FOOTNOTE_BODY.match(text, text.rfind("\n", 0, star) + 1) for star in stars):
         return  # a line starting with "*" is the footnote the mark points to: keep both
-    for match in _FOOTNOTE.finditer(context.text):
+    for star in stars:
+        start = star
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        match = _FOOTNOTE.match(text, start) if start < star else None
+        if match is not None:
+            yield match
+
+
+def _remove_footnote_marks(context: Context) -> None:
+    for match in footnote_marks(context.text):
         context.edit(
             *match.span(),
             "",
