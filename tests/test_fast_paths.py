@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from gazetteer import folding
 from normalizer.script_data import NON_LATIN_LETTER, has_non_latin_letter
-from normalizer.stages import language, punctuation, script
+from normalizer.stages import encoding, language, punctuation, script
 
 
 def reference_fold(text: str) -> str:
@@ -82,6 +82,17 @@ def test_non_latin_scans_match_whole_text_scans(text):
     assert list(script._mixed_words(text, runs)) == [
         (match.start(), match.group()) for match in REFERENCE_MIXED_WORD.finditer(text)
     ]
+
+
+def test_ftfy_prefilter_matches_its_pattern_on_every_bmp_character():
+    mismatched = [
+        hex(code)
+        for code in range(0x10000)
+        for line in (chr(code), f"Haftar {chr(code)} said")
+        if encoding._needs_ftfy(line) != bool(encoding._NEEDS_FTFY.search(line))
+    ]
+    assert mismatched == []
+    assert encoding._needs_ftfy("AT&T") and not encoding._needs_ftfy("Haftar said “no”")
 
 
 PUNCTUATION_TEXT = st.lists(

@@ -29,6 +29,13 @@ MAX_DIFF_LENGTH = 4000
 _NEEDS_FTFY = re.compile(r"[^\x20-\x25\x27-\x7e\t\u00a0\u2010-\u2027]")
 
 
+def _needs_ftfy(line: str) -> bool:
+    # Printable ASCII without "&" is the common case, told without a regex scan.
+    if line.isascii() and line.isprintable() and "&" not in line:
+        return False
+    return _NEEDS_FTFY.search(line) is not None
+
+
 def _explain(line: str) -> str:
     steps = ftfy.fix_and_explain(line, EXPLAIN_CONFIG).explanation or []
     names = ", ".join(dict.fromkeys(f"{step[0]} {step[1]}" for step in steps))
@@ -57,7 +64,7 @@ def fix_encoding(context: Context) -> None:
     seen = context.state.clean_lines
     for line in context.text.split("\n"):
         if line not in seen:
-            fixed = ftfy.fix_text(line, CONFIG) if _NEEDS_FTFY.search(line) else line
+            fixed = ftfy.fix_text(line, CONFIG) if _needs_ftfy(line) else line
             if fixed == line or ftfy.fix_text(fixed, CONFIG) != fixed:
                 # Unchanged, or ftfy would not leave its own output alone: keep the line.
                 seen.add(line)
