@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -32,9 +33,12 @@ class Candidate:
     alias: Alias
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A span of text that names one or more gazetteer entities."""
+class Mention(NamedTuple):
+    """A span of text that names one or more gazetteer entities.
+
+    A named tuple rather than a frozen dataclass: an article has ~100 of them per run,
+    and a tuple is made five times faster.
+    """
 
     start: int
     end: int
