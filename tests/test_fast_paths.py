@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import ftfy
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -84,15 +85,62 @@ def test_non_latin_scans_match_whole_text_scans(text):
     ]
 
 
-def test_ftfy_prefilter_matches_its_pattern_on_every_bmp_character():
-    mismatched = [
-        hex(code)
-        for code in range(0x10000)
-        for line in (chr(code), f"Haftar {chr(code)} said")
-        if encoding._needs_ftfy(line) != bool(encoding._NEEDS_FTFY.search(line))
-    ]
-    assert mismatched == []
+def test_ftfy_is_skipped_only_where_it_changes_nothing_for_any_bmp_character():
+    wrong = []
+    for code in range(0x10000):
+        line = f"Haftar {chr(code)} said"
+        if not encoding._needs_ftfy(line):
+            if ftfy.fix_text(line, encoding.CONFIG) != line:
+                wrong.append(hex(code))
+        elif not encoding._NEEDS_FTFY.search(line):
+            wrong.append(hex(code))  # the plain prefilter alone would have skipped it
+    assert wrong == []
     assert encoding._needs_ftfy("AT&T") and not encoding._needs_ftfy("Haftar said “no”")
+
+
+def test_ftfy_steps_are_the_ones_the_shortcut_knows():
+    # A new ftfy step would need its own trigger in encoding._FTFY_TRIGGER.
+    assert list(ftfy.FIXERS) == [
+        "unescape_html", "remove_terminal_escapes", "restore_byte_a0",
+        "replace_lossy_sequences", "decode_inconsistent_utf8", "fix_c1_controls",
+        "fix_latin_ligatures", "fix_character_width", "uncurl_quotes", "fix_line_breaks",
+        "fix_surrogates", "remove_control_chars",
+    ]  # fmt: skip
+    assert encoding._BADNESS_WIDTH <= 16
+
+
+def _mojibake(text: str, codec: str) -> str:
+    return text.encode("utf-8").decode(codec, errors="replace")
+
+
+LINE_PIECES = st.one_of(
+    st.sampled_from(
+        [
+            *["Erdoğan", "Çavuşoğlu", "İbrahim Kalın", "Haftar", "café", "Москва", "حفتر"],
+            *["“", "”", "’", "—", "•", "©", "½", "°", "€", "£", "«", "»", "ß", "œ", "Ø"],
+            *["ﬁ", "&amp;", "&", "\x1b[0m", "\x85", "\u0301", "e\u0301", "\ufeff"],
+            *["Ã©", "Â", "â€™", "Ð¼Ð¾", "×²", "√±", "вЂ", "\u00a0", "\t", " ", "a", "1"],
+        ]
+    ),
+    st.builds(
+        _mojibake,
+        st.text(alphabet="éüğ—’“Жب€ñ", min_size=1, max_size=3),
+        st.sampled_from(["latin-1", "cp1252", "cp1251", "mac_roman", "cp1250", "cp437"]),
+    ),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(LINE_PIECES, max_size=14).map(" ".join))
+def test_lines_ftfy_is_skipped_for_are_lines_ftfy_leaves_alone(line):
+    if not encoding._needs_ftfy(line):
+        assert ftfy.fix_text(line, encoding.CONFIG) == line
+
+
+def test_the_ftfy_shortcut_skips_names_and_quotes_but_not_damage():
+    assert not encoding._needs_ftfy("Recep Tayyip Erdoğan said “no” in Москва")
+    for damaged in ("cafÃ© “x”", "itâ€™s", "ﬁne", "AT&amp;T", "e\u0301", "a\x85b"):
+        assert encoding._needs_ftfy(damaged), damaged
 
 
 PUNCTUATION_TEXT = st.lists(

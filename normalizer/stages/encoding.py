@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 import ftfy
+import regex
+from ftfy.badness import BADNESS_RE
+from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
 from normalizer.context import Context
 
@@ -27,13 +31,46 @@ MAX_DIFF_LENGTH = 4000
 # ftfy to fix: mojibake always holds a UTF-8 lead byte read as a Latin-1 letter (Ã, â, Ð),
 # HTML entities need "&", control characters and ligatures lie outside the set.
 _NEEDS_FTFY = re.compile(r"[^\x20-\x25\x27-\x7e\t\u00a0\u2010-\u2027]")
+_NON_ASCII_RUN = regex.compile(r"[^\x00-\x7f]+")
 
 
 def _needs_ftfy(line: str) -> bool:
+    """False only when ftfy would certainly leave ``line`` as it is."""
     # Printable ASCII without "&" is the common case, told without a regex scan.
     if line.isascii() and line.isprintable() and "&" not in line:
         return False
-    return _NEEDS_FTFY.search(line) is not None
+    if _NEEDS_FTFY.search(line) is None:
+        return False
+    return not _ftfy_leaves_alone(line)
+
+
+# What ftfy 6.3 does with our configuration, and what each step needs to find:
+# ``unescape_html`` an "&", ``remove_terminal_escapes`` an ESC, ``fix_c1_controls`` a C1
+# control, ``fix_latin_ligatures`` a ligature, ``fix_surrogates`` a surrogate,
+# ``remove_control_chars`` one of its control characters, NFC a text not in NFC, and
+# ``fix_encoding`` text that ``ftfy.badness.is_bad`` calls bad.  The tests hold this list
+# to ``ftfy.FIXERS`` and the shortcut to ftfy's own answer.
+_FTFY_TRIGGER = re.compile(
+    "[&\x1b\x80-\x9f\ud800-\udfff"
+    + "".join(re.escape(chr(code)) for code in sorted({*LIGATURES, *CONTROL_CHARS}))
+    + "]"
+)
+# Every match of ftfy's badness pattern holds a non-ASCII character and is at most this
+# long, so the pattern need only be tried around the non-ASCII runs of a line.
+_BADNESS_WIDTH = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).getwidth()[1]
+
+
+def _ftfy_leaves_alone(line: str) -> bool:
+    """True when no ftfy step can act on ``line`` (half the time of asking ftfy)."""
+    if _FTFY_TRIGGER.search(line) or not unicodedata.is_normalized("NFC", line):
+        return False
+    if _BADNESS_WIDTH > 16:
+        return not BADNESS_RE.search(line)
+    reach = _BADNESS_WIDTH - 1
+    return not any(
+        BADNESS_RE.search(line, max(0, run.start() - reach), run.end() + reach)
+        for run in _NON_ASCII_RUN.finditer(line)
+    )
 
 
 def _explain(line: str) -> str:
