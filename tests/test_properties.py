@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import gazetteer
@@ -69,6 +69,9 @@ def check_invariants(text: str) -> None:
 
 @PROPERTY_SETTINGS
 @given(texts)
+# Found by a 4,000-example run: a native-script name left alone beside a Cyrillic word
+# was rewritten by a second clean once that word had been rewritten to Latin.
+@example("УхEPСКИ:БPОД:SAN:JWAN:ڈY:LWS:MWRWS")
 def test_change_log_invariants(text):
     check_invariants(text)
 

@@ -44,6 +44,8 @@ class _Canonicalizer:
     def __init__(self, context: Context) -> None:
         self.context = context
         self.established: set[str] = set()
+        # Windows of text whose words decided to leave a mention alone.
+        self.decided_by_neighbours: list[tuple[int, int]] = []
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
@@ -61,11 +63,18 @@ class _Canonicalizer:
         The evidence a run uses is document-wide: which entities and countries the
         mentions point to, and which paragraphs are in another language.  A rewrite keeps
         its entity, so these stay — unless the new spelling is itself a shared name
-        ("Pekin": a town in Illinois, and Beijing) or tips a paragraph's language.
+        ("Pekin": a town in Illinois, and Beijing) or tips a paragraph's language.  A
+        native-script name or a calque left alone for its neighbours' sake is decided
+        again when a rewrite changed those neighbours.
         """
         edits = self.context.edits
         if not edits:
             return False
+        # A mention left alone for its neighbours' sake ("SAN:JWAN" beside a Cyrillic
+        # word) is decided again once a rewrite changed those neighbours.
+        for low, high in self.decided_by_neighbours:
+            if any(edit.start < high and edit.end > low for edit in edits):
+                return True
         matcher = self.context.gazetteer.matcher
         for edit in edits:
             if edit.entity is None:
@@ -189,9 +198,14 @@ class _Canonicalizer:
             not isolated_in_latin(self.context.text, mention.start, mention.end)
             or GLOSS_BEFORE.search(before)
         ):
-            return  # foreign-language text, or a name glossed in its own script, stays
+            # Foreign-language text, or a name glossed in its own script, stays.  The
+            # neighbours decided it, and a rewrite of a neighbour may change them.
+            self.decided_by_neighbours.append((mention.start - 40, mention.end + 40))
+            return
         if kind is Kind.CALQUE and LITERAL_BEFORE.search(before):
-            return  # "to become Haftar's successor": the words mean what they say
+            # "to become Haftar's successor": the words mean what they say.
+            self.decided_by_neighbours.append((mention.start - 40, mention.end))
+            return
         rule, confidence, evidence = KIND_RULES[kind]
         if mention.entity is None:
             confidence = min(confidence, 0.85)
