@@ -8,6 +8,7 @@ letters that render identically in common news fonts.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -89,17 +90,35 @@ _SCRIPT_PATTERNS = tuple((name, regex.compile(rf"\p{{Script={name}}}")) for name
 
 
 def letter_scripts(text: str) -> dict[str, int]:
-    """How many letters of ``text`` each script has.
+    """How many letters of ``text`` each script has, scripts in order of first letter.
 
     >>> letter_scripts("Hаftar")
     {'Latin': 5, 'Cyrillic': 1}
     """
+    # ASCII letters are counted by deleting them from the UTF-8 bytes; only the
+    # non-ASCII runs are looked at one character at a time.
+    raw = text.encode("utf-8", "surrogatepass")
+    ascii_letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+    if text.isascii():
+        return {"Latin": ascii_letters} if ascii_letters else {}
     counts: dict[str, int] = {}
-    for char in text:
-        if char.isalpha():
-            name = script_of(char)
-            counts[name] = counts.get(name, 0) + 1
-    return counts
+    first: dict[str, int] = {}
+    for run in NON_ASCII_RUN.finditer(text):
+        for offset, char in enumerate(run.group()):
+            if char.isalpha():
+                name = script_of(char)
+                if name not in counts:
+                    counts[name], first[name] = 0, run.start() + offset
+                counts[name] += 1
+    if ascii_letters:
+        position = _ASCII_LETTER.search(text).start()
+        counts["Latin"] = counts.get("Latin", 0) + ascii_letters
+        first["Latin"] = min(first.get("Latin", position), position)
+    return dict(sorted(counts.items(), key=lambda item: first[item[0]]))
+
+
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 @functools.lru_cache(maxsize=8192)

@@ -16,7 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gazetteer import folding
-from normalizer.script_data import NON_LATIN_LETTER, has_non_latin_letter
+from normalizer.script_data import (
+    NON_LATIN_LETTER,
+    has_non_latin_letter,
+    letter_scripts,
+    script_of,
+)
 from normalizer.stages import encoding, language, punctuation, script
 
 
@@ -75,9 +80,19 @@ def test_words_match_the_word_pattern(text):
     assert language.words_of(text) == REFERENCE_WORD.findall(text.lower())
 
 
+def reference_letter_scripts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            counts[script_of(char)] = counts.get(script_of(char), 0) + 1
+    return counts
+
+
 @settings(max_examples=400, deadline=None)
 @given(MIXED_TEXT)
 def test_non_latin_scans_match_whole_text_scans(text):
+    # Same counts, and the same order of scripts (ties in max() go to the first).
+    assert list(letter_scripts(text).items()) == list(reference_letter_scripts(text).items())
     assert has_non_latin_letter(text) == bool(NON_LATIN_LETTER.search(text))
     runs = [match.span() for match in script.NON_ASCII_RUN.finditer(text)]
     assert list(script._mixed_words(text, runs)) == [
