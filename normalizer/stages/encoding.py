@@ -2,7 +2,8 @@
 
 ftfy runs line by line with house style switched off: curly quotes stay curly
 (``uncurl_quotes=False``) and line breaks stay as written.  Only changed lines are diffed,
-so each repair is located to the character.
+so each repair is located to the character.  A line that none of ftfy's steps could act on
+(see :func:`_ftfy_leaves_alone`) is not sent to it: most lines of news text.
 """
 
 from __future__ import annotations
