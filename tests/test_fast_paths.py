@@ -121,7 +121,7 @@ def test_ftfy_steps_are_the_ones_the_shortcut_knows():
         "fix_latin_ligatures", "fix_character_width", "uncurl_quotes", "fix_line_breaks",
         "fix_surrogates", "remove_control_chars",
     ]  # fmt: skip
-    assert encoding._BADNESS_WIDTH <= 16
+    assert encoding._BADNESS_WIDTH is not None and encoding._BADNESS_WIDTH <= 16
 
 
 def _mojibake(text: str, codec: str) -> str:

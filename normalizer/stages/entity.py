@@ -70,8 +70,7 @@ class _Canonicalizer:
         edits = self.context.edits
         if not edits:
             return False
-        # A mention left alone for its neighbours' sake ("SAN:JWAN" beside a Cyrillic
-        # word) is decided again once a rewrite changed those neighbours.
+        # "SAN:JWAN:ڈY" beside a Cyrillic word stayed; a Latin neighbour may change that.
         for low, high in self.decided_by_neighbours:
             if any(edit.start < high and edit.end > low for edit in edits):
                 return True
