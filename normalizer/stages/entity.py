@@ -49,13 +49,18 @@ class _Canonicalizer:
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
-        self.context_counts = context_counts(mentions)
+        self.mentions = mentions
         self.foreign = foreign_paragraphs(self.context.text) + foreign_quotes(self.context.text)
         for mention in mentions:
             self.mention(mention)
         self.fuzzy(mentions)
         self.flag_unknown_variants(mentions)
         self.context.unsettled = self.unsettled()
+
+    @functools.cached_property
+    def context_counts(self):
+        """How many mentions point to each country; counted when a doubt first asks."""
+        return context_counts(self.mentions)
 
     def unsettled(self) -> bool:
         """Whether this run's own edits could change what a second run decides.
@@ -360,6 +365,8 @@ class _Canonicalizer:
     def flag_unknown_variants(self, mentions: list[Mention]) -> None:
         """Two spellings of one unknown name ("Al-Zoui", "Al-Zawi") in one document."""
         seen: dict[str, tuple[int, int, str]] = {}
+        if "l-" not in self.context.text:
+            return  # every match holds "Al-", "El-", "al-" or "el-"
         for match in ARTICLE_NAME.finditer(self.context.text):
             name = match.group(1)
             key = fold(name)
