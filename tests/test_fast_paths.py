@@ -114,14 +114,11 @@ def test_ftfy_is_skipped_only_where_it_changes_nothing_for_any_bmp_character():
 
 
 def test_ftfy_steps_are_the_ones_the_shortcut_knows():
-    # A new ftfy step would need its own trigger in encoding._FTFY_TRIGGER.
-    assert list(ftfy.FIXERS) == [
-        "unescape_html", "remove_terminal_escapes", "restore_byte_a0",
-        "replace_lossy_sequences", "decode_inconsistent_utf8", "fix_c1_controls",
-        "fix_latin_ligatures", "fix_character_width", "uncurl_quotes", "fix_line_breaks",
-        "fix_surrogates", "remove_control_chars",
-    ]  # fmt: skip
-    assert encoding._BADNESS_WIDTH is not None and encoding._BADNESS_WIDTH <= 16
+    # A new ftfy step turns the shortcut off at import; this test says so in CI.
+    assert tuple(ftfy.FIXERS) == encoding.KNOWN_FTFY_STEPS
+    assert encoding._SHORTCUT is not None
+    width = encoding._SHORTCUT[2]
+    assert width is not None and width <= 16
 
 
 def _mojibake(text: str, codec: str) -> str:
@@ -198,3 +195,9 @@ def test_result_dicts_are_the_dataclasses_field_for_field():
     assert result.changes and result.flags
     for item in (*result.changes, *result.flags):
         assert item.to_dict() == dataclasses.asdict(item)
+
+
+def test_without_the_shortcut_every_such_line_goes_to_ftfy(monkeypatch):
+    monkeypatch.setattr(encoding, "_SHORTCUT", None)
+    assert encoding._needs_ftfy("Recep Tayyip Erdoğan said “no”")
+    assert not encoding._needs_ftfy("Printable ASCII needs nothing")

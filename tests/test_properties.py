@@ -72,6 +72,8 @@ def check_invariants(text: str) -> None:
 # Found by a 4,000-example run: a native-script name left alone beside a Cyrillic word
 # was rewritten by a second clean once that word had been rewritten to Latin.
 @example("УхEPСКИ:БPОД:SAN:JWAN:ڈY:LWS:MWRWS")
+# And one where a surname-only reading, listed first, hid the given-name evidence.
+@example("VALERY0Garsimov0VALERY0Garsimov")
 def test_change_log_invariants(text):
     check_invariants(text)
 

@@ -13,8 +13,6 @@ import re
 import unicodedata
 
 import ftfy
-from ftfy.badness import BADNESS_RE
-from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
 from normalizer.context import Context
 from normalizer.script_data import NON_ASCII_RUN
@@ -48,13 +46,14 @@ def _needs_ftfy(line: str) -> bool:
 # ``unescape_html`` an "&", ``remove_terminal_escapes`` an ESC, ``fix_c1_controls`` a C1
 # control, ``fix_latin_ligatures`` a ligature, ``fix_surrogates`` a surrogate,
 # ``remove_control_chars`` one of its control characters, NFC a text not in NFC, and
-# ``fix_encoding`` text that ``ftfy.badness.is_bad`` calls bad.  The tests hold this list
-# to ``ftfy.FIXERS`` and the shortcut to ftfy's own answer.
-_FTFY_TRIGGER = re.compile(
-    "[&\x1b\x80-\x9f\ud800-\udfff"
-    + "".join(re.escape(chr(code)) for code in sorted({*LIGATURES, *CONTROL_CHARS}))
-    + "]"
-)
+# ``fix_encoding`` text that ``ftfy.badness.is_bad`` calls bad.  Another ftfy (a step
+# added, or these tables moved) turns the shortcut off: every such line then goes to ftfy.
+KNOWN_FTFY_STEPS = (
+    "unescape_html", "remove_terminal_escapes", "restore_byte_a0", "replace_lossy_sequences",
+    "decode_inconsistent_utf8", "fix_c1_controls", "fix_latin_ligatures",
+    "fix_character_width", "uncurl_quotes", "fix_line_breaks", "fix_surrogates",
+    "remove_control_chars",
+)  # fmt: skip
 
 
 def _longest_match(pattern: re.Pattern) -> int | None:
@@ -65,20 +64,39 @@ def _longest_match(pattern: re.Pattern) -> int | None:
         return None
 
 
-# Every match of ftfy's badness pattern holds a non-ASCII character and is at most this
-# long (7 in ftfy 6.3), so the pattern need only be tried around a line's non-ASCII runs.
-_BADNESS_WIDTH = _longest_match(BADNESS_RE)
+def _shortcut_tables():
+    """(trigger pattern, badness pattern, its longest match), or None for another ftfy."""
+    try:
+        from ftfy.badness import BADNESS_RE
+        from ftfy.chardata import CONTROL_CHARS, LIGATURES
+    except ImportError:
+        return None
+    if tuple(ftfy.FIXERS) != KNOWN_FTFY_STEPS:
+        return None
+    trigger = re.compile(
+        "[&\x1b\x80-\x9f\ud800-\udfff"
+        + "".join(re.escape(chr(code)) for code in sorted({*LIGATURES, *CONTROL_CHARS}))
+        + "]"
+    )
+    # Every match of the badness pattern holds a non-ASCII character and is at most this
+    # long (7 in ftfy 6.3), so it need only be tried around a line's non-ASCII runs.
+    return trigger, BADNESS_RE, _longest_match(BADNESS_RE)
+
+
+_SHORTCUT = _shortcut_tables()
 
 
 def _ftfy_leaves_alone(line: str) -> bool:
     """True when no ftfy step can act on ``line`` (5-8x cheaper than asking ftfy)."""
-    if _FTFY_TRIGGER.search(line) or not unicodedata.is_normalized("NFC", line):
+    if _SHORTCUT is None:
         return False
-    if _BADNESS_WIDTH is None or _BADNESS_WIDTH > 16:
-        return not BADNESS_RE.search(line)
-    reach = _BADNESS_WIDTH - 1
+    trigger, badness, width = _SHORTCUT
+    if trigger.search(line) or not unicodedata.is_normalized("NFC", line):
+        return False
+    if width is None or width > 16:
+        return not badness.search(line)
     return not any(
-        BADNESS_RE.search(line, max(0, run.start() - reach), run.end() + reach)
+        badness.search(line, max(0, run.start() - width + 1), run.end() + width - 1)
         for run in NON_ASCII_RUN.finditer(line)
     )
 

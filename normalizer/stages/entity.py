@@ -295,9 +295,11 @@ class _Canonicalizer:
                 target = target_for(
                     self.context, match.entity, Candidate(match.entity, match.alias)
                 )
-                proposals.setdefault(
-                    match.entity.id, (span_start, span_end, target, evidence, 0.9, match)
-                )
+                # The given name is the stronger evidence: it wins over a surname-only
+                # reading of the same entity, whichever alias the matcher listed first.
+                if proposals.get(match.entity.id, (0,) * 5)[4] < 0.9:
+                    proposal = (span_start, span_end, target, evidence, 0.9, match)
+                    proposals[match.entity.id] = proposal
             elif match.alias.form is Form.SHORT and match.entity.id in self.established:
                 evidence = (
                     f"{token!r} is {match.distance} edit(s) from {match.token!r}, the surname of "
@@ -306,9 +308,8 @@ class _Canonicalizer:
                 target = target_for(
                     self.context, match.entity, Candidate(match.entity, match.alias)
                 )
-                proposals.setdefault(
-                    match.entity.id, (start, span_end, target, evidence, 0.75, match)
-                )
+                if match.entity.id not in proposals:
+                    proposals[match.entity.id] = (start, span_end, target, evidence, 0.75, match)
         prior = self.context.state.corrected_variants.get(fold(token)) if use_prior else None
         if not proposals and prior is not None:
             entity_ref, target = prior
