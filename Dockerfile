@@ -22,8 +22,9 @@ COPY pyproject.toml README.md ./
 COPY normalizer ./normalizer
 COPY gazetteer ./gazetteer
 RUN /opt/venv/bin/pip install --no-cache-dir . \
-    # Compile the built-in gazetteer's index once, at build time: faster start-up.
-    && XDG_CACHE_HOME=/opt/cache /opt/venv/bin/python -c "import gazetteer; gazetteer.load_default()"
+    # Compile the built-in gazetteer's index and parse the language profiles once, at
+    # build time: faster start-up.
+    && XDG_CACHE_HOME=/opt/cache /opt/venv/bin/python -c "import normalizer; normalizer.warm_up()"
 
 # Runtime stage: the virtual environment only; no compilers, no pip cache, no sources.
 FROM python:3.11-slim
@@ -35,8 +36,9 @@ RUN groupadd --system --gid 10001 normalizer \
     && useradd --system --no-log-init --uid 10001 --gid 10001 --no-create-home \
         --shell /usr/sbin/nologin normalizer
 COPY --from=build /opt/venv /opt/venv
-# The compiled index of the built-in gazetteer; writable, so that the index of a custom
-# gazetteer is kept too (an unwritable cache is no error, only a slower start).
+# The compiled index of the built-in gazetteer and the parsed language profiles;
+# writable, so that the index of a custom gazetteer is kept too (an unwritable cache is
+# no error, only a slower start).
 COPY --from=build --chown=10001:10001 /opt/cache /opt/cache
 WORKDIR /srv
 # Numeric, so that Kubernetes' runAsNonRoot can check it.

@@ -201,3 +201,40 @@ def test_without_the_shortcut_every_such_line_goes_to_ftfy(monkeypatch):
     monkeypatch.setattr(encoding, "_SHORTCUT", None)
     assert encoding._needs_ftfy("Recep Tayyip Erdoğan said “no”")
     assert not encoding._needs_ftfy("Printable ASCII needs nothing")
+
+
+SAMPLES = [
+    "La mort de Mouammar Kadhafi a été annoncée par le gouvernement de transition.",
+    "Dışişleri Bakanı Mevlüt Çavuşoğlu, Libya konusunda açıklama yaptı.",
+    "Министр иностранных дел Сергей Лавров провел переговоры в Москве.",
+    "Der Außenminister sprach am Montag mit seinem türkischen Amtskollegen.",
+]
+
+
+def _answers(factory) -> list[tuple[str, float]]:
+    answers = []
+    for sample in SAMPLES:
+        detector = factory.create()
+        detector.append(sample)
+        best = detector.get_probabilities()[0]
+        answers.append((best.lang, round(best.prob, 3)))
+    return answers
+
+
+def test_the_cached_detector_answers_as_a_freshly_built_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    language._detector_factory.cache_clear()
+    try:
+        built = language._detector_factory()  # parses the profiles, stores the pickle
+        stored = list((tmp_path / "news-gazetteer").glob("langdetect-*.pickle"))
+        assert len(stored) == 1
+        language._detector_factory.cache_clear()
+        loaded = language._detector_factory()
+        assert loaded is not built and loaded.langlist == list(language.LANGUAGES)
+        assert _answers(loaded) == _answers(built)
+        assert [lang for lang, _ in _answers(built)] == ["fr", "tr", "ru", "de"]
+        stored[0].write_bytes(b"not a pickle")  # a damaged cache is rebuilt, not trusted
+        language._detector_factory.cache_clear()
+        assert _answers(language._detector_factory()) == _answers(built)
+    finally:
+        language._detector_factory.cache_clear()
