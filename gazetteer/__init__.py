@@ -10,9 +10,8 @@ This package never imports ``normalizer``: it is usable on its own.
 from __future__ import annotations
 
 import functools
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -66,8 +65,8 @@ class Gazetteer:
         return {entity.id: entity for entity in self.index.entities}
 
     @property
-    def entities(self) -> tuple[Entity, ...]:
-        """Every entity, in file order."""
+    def entities(self) -> Sequence[Entity]:
+        """Every entity, in file order (built from the compiled index on first use)."""
         return self.index.entities
 
     def get(self, entity_id: str) -> Entity:
@@ -84,10 +83,7 @@ class Gazetteer:
 
     def stats(self) -> dict:
         """Counts for ``/v1/gazetteer`` and ``normalizer gazetteer stats``."""
-        types = Counter(entity.type for entity in self.entities)
-        policies = Counter(
-            alias.policy.value for entity in self.entities for alias in entity.aliases
-        )
+        types, policies = self.index.entities.counts()
         return {
             "name": self.name,
             "version": self.version,
@@ -133,7 +129,15 @@ def load(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) ->
         # is data that passed validation before.
         sources = load_sources(paths)
         entities = tuple(entity for source in sources for entity in source.entities)
-        cached = (sources, CompiledIndex(entities))
+        index = CompiledIndex(entities)
+        # Each source keeps a view of the index's table, so that the cache holds the
+        # entities once and as plain tuples (see EntityTable).
+        spans, start = [], 0
+        for source in sources:
+            stop = start + len(source.entities)
+            spans.append(replace(source, entities=index.entities.span(start, stop)))
+            start = stop
+        cached = (tuple(spans), index)
         store_cached(cache, digest, cached)
     sources, index = cached
     return Gazetteer(sources, index, digest, tuple(str(path) for path in paths))

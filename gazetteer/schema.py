@@ -76,7 +76,7 @@ class Alias:
         # Positional and enum-by-value: several times faster to unpickle than the
         # default for slotted frozen dataclasses (the compiled index holds ~10^5).
         values = (self.form.value, self.policy.value, self.kind.value)
-        return (_alias, (self.text, *values, self.replacement, self.note))
+        return (alias_from_values, (self.text, *values, self.replacement, self.note))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,5 +120,9 @@ _POLICIES = {policy.value: policy for policy in Policy}
 _KINDS = {kind.value: kind for kind in Kind}
 
 
-def _alias(text, form, policy, kind, replacement, note) -> Alias:
+def alias_from_values(text, form, policy, kind, replacement, note) -> Alias:
+    """An alias from its fields, enums given by value (how compiled indexes store them)."""
     return Alias(text, _FORMS[form], _POLICIES[policy], _KINDS[kind], replacement, note)
+
+
+_alias = alias_from_values  # the name pickled indexes of earlier versions refer to

@@ -157,3 +157,22 @@ def test_fuzzy_uses_blocking_not_a_scan():
 def test_alias_policies_are_loaded():
     readings = gazetteer.load_default().matcher.lookup("PNS")
     assert readings and readings[0].alias.policy is Policy.ESTABLISHED
+
+
+def test_cached_entities_are_built_on_first_use_and_equal_the_compiled_ones(tmp_path):
+    first = write(tmp_path, "one.jsonl", person("a", "Anna Alpha", aliases=["Ana Alfa"]))
+    second = write(
+        tmp_path, "two.jsonl", person("b", "Boris Beta"), person("c", "Chen Gamma", short="Gamma")
+    )
+    compiled = load([first, second], cache_dir=tmp_path / "cache")
+    cached = load([first, second], cache_dir=tmp_path / "cache")
+    assert cached.index is not compiled.index  # the second load read the pickle
+    table = cached.index.entities
+    assert table._built == [None, None, None]  # nothing built by loading
+    assert cached.stats() == compiled.stats()
+    assert [len(source.entities) for source in cached.sources] == [1, 2]
+    assert cached.sources[1].entities[-1].id == "c"
+    assert table._built.count(None) == 2  # only the entity asked for was built
+    assert list(table) == list(compiled.entities)
+    assert table[0] is table[0]  # built once, then kept
+    assert [m.text for m in cached.matcher.find("Ana Alfa met Gamma")] == ["Ana Alfa", "Gamma"]
