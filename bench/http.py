@@ -128,7 +128,7 @@ def stop(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2, threads: int = 4) -> dict:
+def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2, threads: int = 2) -> dict:
     """Our service against the ftfy baseline app, each under the same gunicorn setup."""
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (apt-get install wrk)"}

@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--http-seconds", type=int, default=10)
-    parser.add_argument("--http-threads", type=int, default=4)
+    parser.add_argument("--http-threads", type=int, default=2)
     args = parser.parse_args()
     texts = [path.read_text("utf-8") for path in SEEDS]
     report = {"pipeline_vs_ftfy": bench_pipeline(texts, args.repeat, [path.stem for path in SEEDS])}
