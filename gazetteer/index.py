@@ -308,19 +308,41 @@ def default_cache_dir() -> Path:
     return Path(base) / "news-gazetteer"
 
 
-def load_cached(cache_dir: Path, digest: str):
-    """The cached ``(sources, index)`` for ``digest``, or None when absent or unreadable."""
-    path = cache_dir / f"index-{digest}.pickle"
-    # The collector would walk the growing heap again and again while ~10^6 objects
-    # are unpickled; pausing it halves the load time.
+def read_cached(path: Path):
+    """Unpickle ``path``; None when it is absent or unreadable.
+
+    The collector would walk the growing heap again and again while ~10^6 objects are
+    unpickled; pausing it halves the load time.
+    """
     gc.disable()
     try:
         with path.open("rb") as handle:
-            index = pickle.load(handle)
+            return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     finally:
         gc.enable()
+
+
+def write_cached(path: Path, value) -> bool:
+    """Pickle ``value`` to ``path`` atomically; False (no error) when it cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        return False
+    return True
+
+
+def load_cached(cache_dir: Path, digest: str):
+    """The cached ``(sources, index)`` for ``digest``, or None when absent or unreadable."""
+    path = cache_dir / f"index-{digest}.pickle"
+    index = read_cached(path)
+    if index is None:
+        return None
     with contextlib.suppress(OSError):
         os.utime(path)  # most recently used: kept by the eviction
     valid = isinstance(index, tuple) and len(index) == 2 and isinstance(index[1], CompiledIndex)
@@ -329,15 +351,8 @@ def load_cached(cache_dir: Path, digest: str):
 
 def store_cached(cache_dir: Path, digest: str, index: tuple) -> None:
     """Write the index atomically; a read-only or missing cache folder is not an error."""
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(index, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / f"index-{digest}.pickle")
+    if write_cached(cache_dir / f"index-{digest}.pickle", index):
         _evict(cache_dir)
-    except OSError:
-        return
 
 
 # Compiled indexes kept: the few gazetteer combinations in use (default, test subsets).

@@ -9,19 +9,16 @@ paragraphs go to langdetect, each sample at most :data:`SAMPLE_CHARS` long and a
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import importlib.metadata
 import os
-import pickle
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import regex
 
-from gazetteer.index import default_cache_dir
+from gazetteer.index import default_cache_dir, read_cached, write_cached
 from normalizer.context import Context
 from normalizer.script_data import (
     NON_ASCII_RUN,
@@ -145,31 +142,17 @@ def _profiles_digest(paths: list[str]) -> str:
 
 
 def _load_factory(path: Path):
-    gc.disable()  # as for the index: the collector would rescan the growing heap
-    try:
-        with path.open("rb") as handle:
-            factory = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    finally:
-        gc.enable()
+    factory = read_cached(path)
     valid = getattr(factory, "langlist", None) == list(LANGUAGES)
     return factory if valid else None
 
 
 def _store_factory(path: Path, factory) -> None:
-    """Write atomically, replacing older detectors; a read-only cache is not an error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(factory, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+    """Keep the parsed detector, replacing those of other langdetect versions."""
+    if write_cached(path, factory):
         for stale in path.parent.glob("langdetect-*.pickle"):
             if stale != path:
                 stale.unlink(missing_ok=True)
-    except OSError:
-        return
 
 
 @functools.lru_cache(maxsize=4096)
