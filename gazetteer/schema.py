@@ -123,6 +123,3 @@ _KINDS = {kind.value: kind for kind in Kind}
 def alias_from_values(text, form, policy, kind, replacement, note) -> Alias:
     """An alias from its fields, enums given by value (how compiled indexes store them)."""
     return Alias(text, _FORMS[form], _POLICIES[policy], _KINDS[kind], replacement, note)
-
-
-_alias = alias_from_values  # the name pickled indexes of earlier versions refer to

@@ -297,7 +297,8 @@ class _Canonicalizer:
                 )
                 # The given name is the stronger evidence: it wins over a surname-only
                 # reading of the same entity, whichever alias the matcher listed first.
-                if proposals.get(match.entity.id, (0,) * 5)[4] < 0.9:
+                earlier = proposals.get(match.entity.id)
+                if earlier is None or earlier[4] < 0.9:
                     proposal = (span_start, span_end, target, evidence, 0.9, match)
                     proposals[match.entity.id] = proposal
             elif match.alias.form is Form.SHORT and match.entity.id in self.established:
@@ -365,9 +366,9 @@ class _Canonicalizer:
 
     def flag_unknown_variants(self, mentions: list[Mention]) -> None:
         """Two spellings of one unknown name ("Al-Zoui", "Al-Zawi") in one document."""
-        seen: dict[str, tuple[int, int, str]] = {}
         if "l-" not in self.context.text:
             return  # every match holds "Al-", "El-", "al-" or "el-"
+        seen: dict[str, tuple[int, int, str]] = {}
         for match in ARTICLE_NAME.finditer(self.context.text):
             name = match.group(1)
             key = fold(name)
