@@ -48,8 +48,13 @@ class Mention(NamedTuple):
     @property
     def entity(self) -> Entity | None:
         """The single entity meant, or None when the alias is shared by several."""
-        ids = {candidate.entity.id for candidate in self.candidates}
-        return self.candidates[0].entity if len(ids) == 1 else None
+        candidates = self.candidates
+        if not candidates:
+            return None
+        first = candidates[0].entity
+        if len(candidates) == 1:
+            return first  # most mentions: no set to build
+        return first if all(c.entity.id == first.id for c in candidates) else None
 
 
 @dataclass(frozen=True, slots=True)

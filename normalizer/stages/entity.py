@@ -106,7 +106,8 @@ class _Canonicalizer:
                 self.flag_type_mismatch(mention, entity)
                 self.established.add(entity.id)
                 return
-        if entity is None:
+        shared = entity is None
+        if shared:
             entity = self.disambiguate(mention)
             if entity is None:
                 return
@@ -143,7 +144,7 @@ class _Canonicalizer:
         self.established.add(entity.id)
         if any(start <= mention.start < end for start, end in self.foreign):
             return  # a paragraph in another language keeps its own spelling
-        self.rewrite(mention, entity, candidate, was_established)
+        self.rewrite(mention, entity, candidate, was_established, shared)
 
     def doubt(self, mention: Mention, entity: Entity, alias, was_established: bool) -> str:
         """Why a rewrite lacks support in this document, or "" when it has it.
@@ -188,7 +189,12 @@ class _Canonicalizer:
         return None
 
     def rewrite(
-        self, mention: Mention, entity: Entity, candidate: Candidate, was_established: bool
+        self,
+        mention: Mention,
+        entity: Entity,
+        candidate: Candidate,
+        was_established: bool,
+        shared: bool,
     ) -> None:
         target = target_for(self.context, entity, candidate)
         if target == mention.text:
@@ -211,7 +217,7 @@ class _Canonicalizer:
             self.decided_by_neighbours.append((mention.start - 40, mention.end))
             return
         rule, confidence, evidence = KIND_RULES[kind]
-        if mention.entity is None:
+        if shared:
             confidence = min(confidence, 0.85)
             evidence += ", the only one of its readings named earlier in the document"
         doubt = self.doubt(mention, entity, candidate.alias, was_established)

@@ -103,15 +103,23 @@ def house_equivalent(written: str, target: str) -> bool:
 def replacement_for(context: Context, mention: Mention, entity: Entity, target: str) -> str:
     """The text to write for ``mention``; equal to the mention when nothing changes."""
     written = mention.text
+    replacement = _replacement(written, target, entity.type == "place")
+    if replacement is not None:
+        return replacement
+    # Arabic place names keep their article: "Al-Jafra" -> "al-Jufra".
+    prefix = "Al-" if sentence_start(context.text, mention.start) else "al-"
+    return prefix + target
+
+
+@functools.lru_cache(maxsize=16384)
+def _replacement(written: str, target: str, is_place: bool) -> str | None:
+    """What :func:`replacement_for` writes, or None when an article must be put back
+    before ``target`` (its case then depends on where the mention stands)."""
     if house_equivalent(written, target):
         return written
     article = ARTICLE.match(written)
-    if article and entity.type == "place" and not ARTICLE.match(target):
-        # Arabic place names keep their article: "Al-Jafra" -> "al-Jufra".
-        if written[article.end() :] == target:
-            return written
-        prefix = "Al-" if sentence_start(context.text, mention.start) else "al-"
-        return prefix + target
+    if article and is_place and not ARTICLE.match(target):
+        return written if written[article.end() :] == target else None
     letters = [char for char in written if char.isalpha()]
     if len(letters) > 1 and all(char.isupper() for char in letters) and not target.isupper():
         return written  # all capitals: a headline or an acronym ("SIRT"), not a spelling
