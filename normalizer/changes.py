@@ -220,6 +220,21 @@ class ChangeLog:
         in_end = self.to_input(cluster.end, side="right")
         if cluster.start == cluster.end:
             in_start = in_end = self.to_input(cluster.start, side="right")
+        if not cluster.changes and len(cluster.edits) == 1:
+            # The common case, one edit touching nothing earlier: the general path below
+            # gives exactly this, with lists, joins and a generator for one item each.
+            edit = cluster.edits[0]
+            return Change(
+                in_start,
+                in_end,
+                self.source[in_start:in_end],
+                edit.replacement,
+                edit.category,
+                edit.rule,
+                round(edit.confidence, 3),
+                edit.message,
+                edit.entity or None,
+            )
         for change in cluster.changes:
             in_start = min(in_start, change.start)
             in_end = max(in_end, change.end)

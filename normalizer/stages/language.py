@@ -13,8 +13,8 @@ import hashlib
 import importlib.metadata
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import regex
 
@@ -88,9 +88,11 @@ def _english_words(words: list[str]) -> int:
     return sum(map(_ENGLISH.__contains__, words))
 
 
-@dataclass(frozen=True)
-class Judgement:
-    """What one paragraph is: its language (or "" when too short to tell) and script."""
+class Judgement(NamedTuple):
+    """What one paragraph is: its language (or "" when too short to tell) and script.
+
+    A named tuple: a document has dozens of paragraphs, judged twice per run.
+    """
 
     language: str
     probability: float
@@ -175,7 +177,7 @@ def _main_script(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def judge(body: str, *, may_detect: bool = True) -> Judgement:
+def judge(body: str, may_detect: bool = True) -> Judgement:
     """Judge one paragraph; cached, so the entity and language stages share the work."""
     words = words_of(body)
     script = _main_script(body) if has_non_latin_letter(body) else "Latin"
@@ -193,7 +195,7 @@ def _paragraphs(text: str):
     """(span, judgement) of each paragraph, asking the detector at most the capped times."""
     budget = MAX_DETECTED_PARAGRAPHS
     for paragraph in _PARAGRAPH.finditer(text):
-        judgement = judge(paragraph.group(), may_detect=budget > 0)
+        judgement = judge(paragraph.group(), budget > 0)  # positional: a cheaper cache key
         budget -= judgement.detected
         yield paragraph.span(), judgement
 
