@@ -79,8 +79,8 @@ _NAMED_CACHE_SIZE = 16384  # at most a few MB per worker
 _KEPT_CACHE_SIZE = 32768  # at most a few MB per worker
 
 
-def _hit_order(hit: tuple[int, int, tuple[int, ...]]) -> tuple[int, int]:
-    return hit[0], -hit[1]  # leftmost first, then longest
+# Builds a Mention from its four fields without the named tuple's Python-level __new__.
+_new_tuple = tuple.__new__
 
 
 class Matcher:
@@ -135,7 +135,7 @@ class Matcher:
 
     def _find(self, text: str) -> list[Mention]:
         padded = f" {match_text(text)} "
-        hits: list[tuple[int, int, tuple[int, ...]]] = []
+        hits: list[tuple[int, int, str, tuple[int, ...]]] = []
         # Names recur within and across articles ("Haftar", "Libya"): each spelling's
         # capitals are checked against its records once per process, not per hit.
         kept_for = self._kept_cache
@@ -144,8 +144,7 @@ class Matcher:
         record = self.index.record
         for end_index, (length, record_ids) in self.index.automaton.iter(padded):
             start = end_index - length - 1  # the pad and the leading space cancel out
-            end = start + length
-            written = text[start:end]
+            written = text[start : start + length]
             kept = kept_for.get((written, record_ids))
             if kept is None:
                 at = written.__getitem__
@@ -156,15 +155,17 @@ class Matcher:
                 )
                 kept_for[written, record_ids] = kept
             if kept:
-                hits.append((start, end, kept))
-        hits.sort(key=_hit_order)
+                # Sorted as tuples: leftmost first, then longest (one hit per span).
+                hits.append((start, -length, written, kept))
+        hits.sort()
         mentions: list[Mention] = []
         last_end = 0
         candidates = self._candidates
-        for start, end, record_ids in hits:
+        for start, negative_length, written, record_ids in hits:
             if start >= last_end:
-                mentions.append(Mention(start, end, text[start:end], candidates(record_ids)))
-                last_end = end
+                last_end = start - negative_length
+                found = (start, last_end, written, candidates(record_ids))
+                mentions.append(_new_tuple(Mention, found))
         return mentions
 
     def _candidates(self, record_ids: tuple[int, ...]) -> tuple[Candidate, ...]:
