@@ -38,6 +38,9 @@ from normalizer.stages.entity_rules import (
 from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 
 
+FUZZY_RULE = "entity.fuzzy_variant"
+
+
 class _Canonicalizer:
     """One pass of the stage over one document."""
 
@@ -46,6 +49,9 @@ class _Canonicalizer:
         self.established: set[str] = set()
         # Windows of text whose words decided to leave a mention alone.
         self.decided_by_neighbours: list[tuple[int, int]] = []
+        # Whether a decision weighed what the rest of the document names (support for a
+        # doubtful alias, an acronym's entity, one reading of a shared name).
+        self.weighed_document = False
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
@@ -79,6 +85,11 @@ class _Canonicalizer:
         for low, high in self.decided_by_neighbours:
             if any(edit.start < high and edit.end > low for edit in edits):
                 return True
+        # A fuzzy correction turns a word that named nothing into a mention: the
+        # evidence the other decisions weighed has grown ("KHALIFA0Hiftr" corrected
+        # after a calque was held back for want of a second Libyan name).
+        if self.weighed_document and any(edit.rule == FUZZY_RULE for edit in edits):
+            return True
         matcher = self.context.gazetteer.matcher
         for edit in edits:
             if edit.entity is None:
@@ -131,6 +142,8 @@ class _Canonicalizer:
                 )
             self.established.add(entity.id)
             return
+        if policy is Policy.ESTABLISHED:
+            self.weighed_document = True
         if policy is Policy.ESTABLISHED and entity.id not in self.established:
             self.context.flag(
                 mention.start,
@@ -158,6 +171,7 @@ class _Canonicalizer:
         needs_support = _needs_support(alias, entity.type, entity.short)
         if not needs_support or was_established:
             return ""
+        self.weighed_document = True
         if any(self.context_counts[code] > 1 for code in entity.context):
             return ""
         where = ", ".join(entity.context) or "it"
@@ -165,6 +179,7 @@ class _Canonicalizer:
 
     def disambiguate(self, mention: Mention) -> Entity | None:
         """A shared alias: choose the one entity already named in the document, if any."""
+        self.weighed_document = True
         entities = {c.entity.id: c.entity for c in mention.candidates}
         named = [entity for entity_id, entity in entities.items() if entity_id in self.established]
         if len(named) == 1:
@@ -350,7 +365,7 @@ class _Canonicalizer:
             span_start,
             span_end,
             target,
-            "entity.fuzzy_variant",
+            FUZZY_RULE,
             evidence,
             confidence=confidence,
             entity=entity_ref,
