@@ -49,9 +49,10 @@ class _Canonicalizer:
         self.established: set[str] = set()
         # Windows of text whose words decided to leave a mention alone.
         self.decided_by_neighbours: list[tuple[int, int]] = []
-        # Whether a decision weighed what the rest of the document names (support for a
-        # doubtful alias, an acronym's entity, one reading of a shared name).
-        self.weighed_document = False
+        # What decisions weighed of the rest of the document: entities named (an
+        # acronym's, the readings of a shared name, a doubtful alias's) and countries.
+        self.weighed_entities: set[str] = set()
+        self.weighed_countries: set[str] = set()
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
@@ -85,11 +86,16 @@ class _Canonicalizer:
         for low, high in self.decided_by_neighbours:
             if any(edit.start < high and edit.end > low for edit in edits):
                 return True
-        # A fuzzy correction turns a word that named nothing into a mention: the
-        # evidence the other decisions weighed has grown ("KHALIFA0Hiftr" corrected
-        # after a calque was held back for want of a second Libyan name).
-        if self.weighed_document and any(edit.rule == FUZZY_RULE for edit in edits):
-            return True
+        # A fuzzy correction turns a word that named nothing into a mention: evidence
+        # that a decision weighed may have grown ("KHALIFA0Hiftr" corrected after a
+        # calque was held back for want of a second Libyan name).
+        for edit in edits:
+            if edit.rule == FUZZY_RULE and edit.entity is not None:
+                added = self.context.gazetteer.get(edit.entity["id"])
+                if added.id in self.weighed_entities or self.weighed_countries.intersection(
+                    added.context
+                ):
+                    return True
         matcher = self.context.gazetteer.matcher
         for edit in edits:
             if edit.entity is None:
@@ -143,7 +149,7 @@ class _Canonicalizer:
             self.established.add(entity.id)
             return
         if policy is Policy.ESTABLISHED:
-            self.weighed_document = True
+            self.weighed_entities.add(entity.id)
         if policy is Policy.ESTABLISHED and entity.id not in self.established:
             self.context.flag(
                 mention.start,
@@ -171,7 +177,8 @@ class _Canonicalizer:
         needs_support = _needs_support(alias, entity.type, entity.short)
         if not needs_support or was_established:
             return ""
-        self.weighed_document = True
+        self.weighed_entities.add(entity.id)
+        self.weighed_countries.update(entity.context)
         if any(self.context_counts[code] > 1 for code in entity.context):
             return ""
         where = ", ".join(entity.context) or "it"
@@ -179,8 +186,8 @@ class _Canonicalizer:
 
     def disambiguate(self, mention: Mention) -> Entity | None:
         """A shared alias: choose the one entity already named in the document, if any."""
-        self.weighed_document = True
         entities = {c.entity.id: c.entity for c in mention.candidates}
+        self.weighed_entities.update(entities)
         named = [entity for entity_id, entity in entities.items() if entity_id in self.established]
         if len(named) == 1:
             return named[0]
