@@ -27,7 +27,6 @@ from normalizer.stages.entity_rules import (
     PLACE_BEFORE,
     WORD,
     best_candidate,
-    context_counts,
     is_common_word,
     is_known_word,
     isolated_in_latin,
@@ -36,7 +35,6 @@ from normalizer.stages.entity_rules import (
     zipf,
 )
 from normalizer.stages.language import foreign_paragraphs, foreign_quotes
-
 
 FUZZY_RULE = "entity.fuzzy_variant"
 
@@ -53,6 +51,7 @@ class _Canonicalizer:
         # acronym's, the readings of a shared name, a doubtful alias's) and countries.
         self.weighed_entities: set[str] = set()
         self.weighed_countries: set[str] = set()
+        self._named_twice: dict[str, bool] = {}
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
@@ -64,10 +63,19 @@ class _Canonicalizer:
         self.flag_unknown_variants(mentions)
         self.context.unsettled = self.unsettled()
 
-    @functools.cached_property
-    def context_counts(self):
-        """How many mentions point to each country; counted when a doubt first asks."""
-        return context_counts(self.mentions)
+    def named_twice(self, country: str) -> bool:
+        """Whether two or more mentions point to ``country`` (a shared name such as
+        "Tripoli" points to each of its countries); counted when a doubt first asks."""
+        found = self._named_twice.get(country)
+        if found is None:
+            pointing = 0
+            for mention in self.mentions:
+                if any(country in candidate.entity.context for candidate in mention.candidates):
+                    pointing += 1
+                    if pointing == 2:
+                        break
+            found = self._named_twice[country] = pointing == 2
+        return found
 
     def unsettled(self) -> bool:
         """Whether this run's own edits could change what a second run decides.
@@ -179,7 +187,7 @@ class _Canonicalizer:
             return ""
         self.weighed_entities.add(entity.id)
         self.weighed_countries.update(entity.context)
-        if any(self.context_counts[code] > 1 for code in entity.context):
+        if any(self.named_twice(code) for code in entity.context):
             return ""
         where = ", ".join(entity.context) or "it"
         return f"nothing else in the document points to {where}"

@@ -6,7 +6,6 @@ Kept apart from the stage's control flow (``entity.py``), as data and pure funct
 from __future__ import annotations
 
 import functools
-from collections import Counter
 
 import regex
 from wordfreq import zipf_frequency
@@ -132,14 +131,3 @@ def isolated_in_latin(text: str, start: int, end: int) -> bool:
     after = WORD.findall(text[end : end + 40])
     neighbours = before[-1:] + after[:1]
     return bool(neighbours) and not any(NON_LATIN_LETTER.search(word) for word in neighbours)
-
-
-def context_counts(mentions: list[Mention]) -> Counter:
-    """How many mentions point to each context code (country)."""
-    counts: Counter = Counter()
-    for mention in mentions:
-        # A shared name ("Tripoli": Libya or Lebanon) points to each of its countries.
-        counts.update(
-            {code for candidate in mention.candidates for code in candidate.entity.context}
-        )
-    return counts
