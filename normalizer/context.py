@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from normalizer.changes import Edit, Flag
 
 if TYPE_CHECKING:
-    from gazetteer import Gazetteer
+    from gazetteer import Entity, Gazetteer
     from normalizer.options import CleanOptions
 
 
@@ -19,7 +19,7 @@ class DocumentState:
     #: Lines the encoding stage has verified as ftfy fixed points.
     clean_lines: set[str] = field(default_factory=set)
     #: Folded misspellings corrected with strong evidence earlier: token -> (entity, canonical).
-    corrected_variants: dict[str, tuple[dict, str]] = field(default_factory=dict)
+    corrected_variants: dict[str, tuple[Entity, str]] = field(default_factory=dict)
     language: str = "und"
 
 

@@ -52,6 +52,8 @@ class _Canonicalizer:
         self.weighed_entities: set[str] = set()
         self.weighed_countries: set[str] = set()
         self._named_twice: dict[str, bool] = {}
+        # Entities that fuzzy corrections of this run named.
+        self.fuzzy_added: list[Entity] = []
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
@@ -97,13 +99,11 @@ class _Canonicalizer:
         # A fuzzy correction turns a word that named nothing into a mention: evidence
         # that a decision weighed may have grown ("KHALIFA0Hiftr" corrected after a
         # calque was held back for want of a second Libyan name).
-        for edit in edits:
-            if edit.rule == FUZZY_RULE and edit.entity is not None:
-                added = self.context.gazetteer.get(edit.entity["id"])
-                if added.id in self.weighed_entities or self.weighed_countries.intersection(
-                    added.context
-                ):
-                    return True
+        for added in self.fuzzy_added:
+            if added.id in self.weighed_entities or self.weighed_countries.intersection(
+                added.context
+            ):
+                return True
         matcher = self.context.gazetteer.matcher
         for edit in edits:
             if edit.entity is None:
@@ -349,8 +349,8 @@ class _Canonicalizer:
                     proposals[match.entity.id] = (start, span_end, target, evidence, 0.75, match)
         prior = self.context.state.corrected_variants.get(fold(token)) if use_prior else None
         if not proposals and prior is not None:
-            entity_ref, target = prior
-            proposals[entity_ref["id"]] = (
+            entity, target = prior
+            proposals[entity.id] = (
                 start,
                 end,
                 target,
@@ -369,13 +369,15 @@ class _Canonicalizer:
         entity_id, (span_start, span_end, target, evidence, confidence, match) = next(
             iter(proposals.items())
         )
-        entity_ref = match.entity.as_ref() if match else prior[0]
+        entity = match.entity if match else prior[0]
         if confidence >= 0.9 and match is not None:
             short = match.entity.short or match.token
             if self.context.options.diacritics == "ascii":
                 short = strip_diacritics(short)
-            self.context.state.corrected_variants[fold(token)] = (entity_ref, short)
+            self.context.state.corrected_variants[fold(token)] = (entity, short)
         self.established.add(entity_id)
+        if confidence >= self.context.options.min_confidence:
+            self.fuzzy_added.append(entity)  # an edit, not a flag (see Context.edit)
         self.context.edit(
             span_start,
             span_end,
@@ -383,7 +385,7 @@ class _Canonicalizer:
             FUZZY_RULE,
             evidence,
             confidence=confidence,
-            entity=entity_ref,
+            entity=entity.as_ref(),
         )
         return True
 
