@@ -36,8 +36,6 @@ from normalizer.stages.entity_rules import (
 )
 from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 
-FUZZY_RULE = "entity.fuzzy_variant"
-
 
 class _Canonicalizer:
     """One pass of the stage over one document."""
@@ -87,7 +85,8 @@ class _Canonicalizer:
         its entity, so these stay — unless the new spelling is itself a shared name
         ("Pekin": a town in Illinois, and Beijing) or tips a paragraph's language.  A
         native-script name or a calque left alone for its neighbours' sake is decided
-        again when a rewrite changed those neighbours.
+        again when a rewrite changed those neighbours, and a decision that weighed an
+        entity or a country again when a fuzzy correction added a mention of it.
         """
         edits = self.context.edits
         if not edits:
@@ -158,16 +157,16 @@ class _Canonicalizer:
             return
         if policy is Policy.ESTABLISHED:
             self.weighed_entities.add(entity.id)
-        if policy is Policy.ESTABLISHED and entity.id not in self.established:
-            self.context.flag(
-                mention.start,
-                mention.end,
-                "entity.not_established",
-                f"{mention.text!r} may stand for {entity.name}, which the document has not "
-                "named before it; not rewritten",
-                entity=entity.as_ref(),
-            )
-            return
+            if entity.id not in self.established:
+                self.context.flag(
+                    mention.start,
+                    mention.end,
+                    "entity.not_established",
+                    f"{mention.text!r} may stand for {entity.name}, which the document has "
+                    "not named before it; not rewritten",
+                    entity=entity.as_ref(),
+                )
+                return
         self.established.add(entity.id)
         if any(start <= mention.start < end for start, end in self.foreign):
             return  # a paragraph in another language keeps its own spelling
@@ -382,7 +381,7 @@ class _Canonicalizer:
             span_start,
             span_end,
             target,
-            FUZZY_RULE,
+            "entity.fuzzy_variant",
             evidence,
             confidence=confidence,
             entity=entity.as_ref(),
