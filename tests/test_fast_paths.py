@@ -8,6 +8,7 @@ definition it replaced, on every BMP code point and on random mixed text.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 
 import ftfy
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gazetteer import folding
+from normalizer import problems
 from normalizer.script_data import (
     NON_LATIN_LETTER,
     has_non_latin_letter,
@@ -238,3 +240,22 @@ def test_the_cached_detector_answers_as_a_freshly_built_one(tmp_path, monkeypatc
         assert _answers(language._detector_factory()) == _answers(built)
     finally:
         language._detector_factory.cache_clear()
+
+
+def reference_json_bytes(value) -> bytes:
+    """json_bytes's definition: compact ``json``, lone surrogates written as escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text).encode()
+
+
+def test_json_bytes_match_their_definition_on_every_code_point_and_result():
+    from normalizer import clean
+
+    # Every code point in a string and as a key (escapes, controls, U+2028, surrogates).
+    for code in range(0x10000):
+        value = {f"k{chr(code)}": [f"a{chr(code)}b", code, None, True, 0.97]}
+        assert problems.json_bytes(value) == reference_json_bytes(value), hex(code)
+    for value in ("\U0001d400", "😀", "\ud83d", 0.1, 1 / 3, 10**20, -0.0, {"n": {"x": []}}):
+        assert problems.json_bytes(value) == reference_json_bytes(value), value
+    result = clean("Khalifa Hifter met Sergei Lavrov in Sirt. Then Hifter left “Sirt .")
+    assert problems.json_bytes(result.to_dict()) == reference_json_bytes(result.to_dict())
