@@ -355,15 +355,27 @@ def store_cached(cache_dir: Path, digest: str, index: tuple) -> None:
         _evict(cache_dir)
 
 
-# Compiled indexes kept: the few gazetteer combinations in use (default, test subsets).
-CACHE_ENTRIES = 4
+# Compiled indexes kept, most recently used first: at most this many, and no more bytes
+# than this in all (the newest is always kept).  A byte budget, not a count alone: the
+# test suite's few small gazetteers (kilobytes) must not push out the default (50 MB),
+# which would make the next start compile it again (about 10 s).
+CACHE_ENTRIES = 16
+CACHE_BYTES = 512 * 1024 * 1024
 
 
 def _evict(cache_dir: Path) -> None:
-    """Remove all but the :data:`CACHE_ENTRIES` most recently used compiled indexes."""
-    entries = sorted(cache_dir.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime)
-    for stale in entries[:-CACHE_ENTRIES]:
-        stale.unlink(missing_ok=True)
+    """Remove the compiled indexes beyond :data:`CACHE_ENTRIES` or :data:`CACHE_BYTES`,
+    least recently used first."""
+    entries = sorted(
+        ((path.stat(), path) for path in cache_dir.glob("index-*.pickle")),
+        key=lambda entry: entry[0].st_mtime,
+        reverse=True,
+    )
+    total = 0
+    for kept, (stat, path) in enumerate(entries):
+        total += stat.st_size
+        if kept and (kept >= CACHE_ENTRIES or total > CACHE_BYTES):
+            path.unlink(missing_ok=True)
     for leftover in cache_dir.glob("*.tmp"):
         if leftover.stat().st_mtime < time.time() - 3600:
             leftover.unlink(missing_ok=True)

@@ -103,6 +103,28 @@ def test_compiled_index_is_cached_and_reused(tmp_path):
     assert load([path], cache_dir=tmp_path / "cache").version != first.version
 
 
+def test_small_indexes_do_not_push_a_large_one_out_of_the_cache(tmp_path, monkeypatch):
+    import os
+
+    from gazetteer import index
+
+    monkeypatch.setattr(index, "CACHE_BYTES", 1000)
+    monkeypatch.setattr(index, "CACHE_ENTRIES", 6)
+    # Newest first: the small ones came after the big one, as a test run does.
+    sizes = {"new": 250, **{f"small{n}": 10 for n in range(4)}, "big": 700, "old": 200}
+    for age, (name, size) in enumerate(sizes.items()):
+        path = tmp_path / f"index-{name}.pickle"
+        path.write_bytes(b"x" * size)
+        os.utime(path, (1000 - age, 1000 - age))
+    index._evict(tmp_path)
+    kept = sorted(path.name[6:-7] for path in tmp_path.glob("index-*.pickle"))
+    # Newest first: new 250, small0-3 40, big 700 = 990 bytes; "old" would pass 1,000.
+    assert kept == ["big", "new", "small0", "small1", "small2", "small3"]
+    monkeypatch.setattr(index, "CACHE_ENTRIES", 3)
+    index._evict(tmp_path)
+    assert len(list(tmp_path.glob("index-*.pickle"))) == 3
+
+
 def test_default_gazetteer_holds_every_annotated_entity():
     known = {entity.id for entity in gazetteer.load_default().entities}
     for entity_id in (
