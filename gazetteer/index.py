@@ -366,11 +366,11 @@ CACHE_BYTES = 512 * 1024 * 1024
 def _evict(cache_dir: Path) -> None:
     """Remove the compiled indexes beyond :data:`CACHE_ENTRIES` or :data:`CACHE_BYTES`,
     least recently used first."""
-    entries = sorted(
-        ((path.stat(), path) for path in cache_dir.glob("index-*.pickle")),
-        key=lambda entry: entry[0].st_mtime,
-        reverse=True,
-    )
+    entries = []
+    for path in cache_dir.glob("index-*.pickle"):
+        with contextlib.suppress(FileNotFoundError):  # another process evicted it
+            entries.append((path.stat(), path))
+    entries.sort(key=lambda entry: entry[0].st_mtime, reverse=True)
     total = 0
     for kept, (stat, path) in enumerate(entries):
         total += stat.st_size

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import gazetteer
 from normalizer import apply_changes, clean
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -124,8 +125,6 @@ def test_cleaning_builds_only_the_entities_the_text_names():
     # Server workers share the gazetteer's memory with the master process; an entity
     # built in a worker is private to it.  Building all 34k (for an id lookup, say) cost
     # each worker 64 MiB of unshared memory once.
-    import gazetteer
-
     fresh = gazetteer.load(gazetteer.default_paths())
     table = fresh.index.entities
     texts = [path.read_text("utf-8") for path in sorted(SEEDS.glob("0*.txt"))]
