@@ -60,10 +60,6 @@ class Gazetteer:
         """The matcher over this gazetteer's index."""
         return Matcher(self.index)
 
-    @functools.cached_property
-    def _by_id(self) -> dict[str, Entity]:
-        return {entity.id: entity for entity in self.index.entities}
-
     @property
     def entities(self) -> Sequence[Entity]:
         """Every entity, in file order (built from the compiled index on first use)."""
@@ -71,9 +67,9 @@ class Gazetteer:
 
     def get(self, entity_id: str) -> Entity:
         """The entity with ``entity_id``; ``LookupError`` names the unknown id."""
-        found = self._by_id.get(entity_id)
-        if found is not None:
-            return found
+        position = self.index.entities.position(entity_id)
+        if position is not None:
+            return self.index.entities[position]  # builds this entity only
         raise LookupError(f"no entity with id {entity_id!r} in gazetteer {self.name!r}")
 
     @property

@@ -131,11 +131,12 @@ class EntityTable(Sequence):
     entities its texts mention.
     """
 
-    __slots__ = ("_built", "_rows")
+    __slots__ = ("_built", "_positions", "_rows")
 
     def __init__(self, rows: tuple[tuple, ...], built: list | None = None) -> None:
         self._rows = rows
         self._built = built if built is not None else [None] * len(rows)
+        self._positions: dict[str, int] | None = None
 
     @classmethod
     def of(cls, entities: Sequence[Entity]) -> EntityTable:
@@ -157,6 +158,12 @@ class EntityTable(Sequence):
 
     def __reduce__(self):
         return (EntityTable, (self._rows,))
+
+    def position(self, entity_id: str) -> int | None:
+        """Where the entity ``entity_id`` stands, found from the rows (no objects built)."""
+        if self._positions is None:
+            self._positions = {row[0]: index for index, row in enumerate(self._rows)}
+        return self._positions.get(entity_id)
 
     def counts(self) -> tuple[Counter, Counter]:
         """Entities per type and aliases per policy, from the rows (no objects built)."""
@@ -377,5 +384,6 @@ def _evict(cache_dir: Path) -> None:
         if kept and (kept >= CACHE_ENTRIES or total > CACHE_BYTES):
             path.unlink(missing_ok=True)
     for leftover in cache_dir.glob("*.tmp"):
-        if leftover.stat().st_mtime < time.time() - 3600:
-            leftover.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):  # renamed into place meanwhile
+            if leftover.stat().st_mtime < time.time() - 3600:
+                leftover.unlink(missing_ok=True)

@@ -197,4 +197,9 @@ def test_cached_entities_are_built_on_first_use_and_equal_the_compiled_ones(tmp_
     assert table._built.count(None) == 2  # only the entity asked for was built
     assert list(table) == list(compiled.entities)
     assert table[0] is table[0]  # built once, then kept
+    again = load([first, second], cache_dir=tmp_path / "cache")
+    assert again.get("c").name == "Chen Gamma"
+    assert again.index.entities._built.count(None) == 2  # get() built only "c"
+    with pytest.raises(LookupError, match="'zz'"):
+        again.get("zz")
     assert [m.text for m in cached.matcher.find("Ana Alfa met Gamma")] == ["Ana Alfa", "Gamma"]
