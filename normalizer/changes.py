@@ -321,3 +321,36 @@ def with_flag_offsets(flag: Flag, log: ChangeLog) -> Flag:
     """Return ``flag`` (current coordinates) relocated to input coordinates."""
     start, end = log.locate(flag.start, flag.end)
     return replace(flag, start=start, end=end)
+
+
+def in_utf16_units(
+    text: str, changes: Sequence[Change], flags: Sequence[Flag]
+) -> tuple[tuple[Change, ...], tuple[Flag, ...]]:
+    """The changes and flags with their offsets counted in UTF-16 code units of ``text``.
+
+    JavaScript and Java index strings in UTF-16 units, where a character above U+FFFF
+    (an emoji, a CJK extension ideograph) counts two.  Only the offsets move: the
+    invariants hold as they do in code points, on the UTF-16 string.
+
+    >>> change = Change(1, 7, "Hifter", "Haftar", "entity", "entity.alias", 1.0, "")
+    >>> in_utf16_units("😀Hifter", [change], [])[0][0].start
+    2
+    """
+    if text.isascii() or max(text) <= "\uffff":
+        return tuple(changes), tuple(flags)
+    astral_before = [0]  # astral_before[i]: characters above U+FFFF in text[:i]
+    count = 0
+    for character in text:
+        count += character > "\uffff"
+        astral_before.append(count)
+
+    def units(offset: int) -> int:
+        return offset + astral_before[offset]
+
+    moved_changes = tuple(
+        replace(change, start=units(change.start), end=units(change.end)) for change in changes
+    )
+    moved_flags = tuple(
+        replace(flag, start=units(flag.start), end=units(flag.end)) for flag in flags
+    )
+    return moved_changes, moved_flags
