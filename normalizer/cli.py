@@ -182,6 +182,8 @@ def run_clean(args: argparse.Namespace) -> int:
     from normalizer.pipeline import clean
 
     options = _options(args)
+    if args.diff:  # the diff counts lines and columns in code points
+        options["offsets"] = "code_points"
     gazetteer = _gazetteer(args)
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ

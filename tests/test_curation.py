@@ -136,3 +136,34 @@ def test_the_http_report_matches_its_schema(client, batch_output):
     broken = {**response.get_json(), "spellings": [{"spelling": 1}]}
     with pytest.raises(AssertionError):
         assert_valid(broken, "/components/schemas/CurationReport")
+
+
+def test_the_hot_reload_picks_the_curated_lines_up(batch_output, small, tmp_path):
+    """A server whose gazetteer lists a curated file: the report's lines go in, and the
+    next request rewrites what it only flagged before, without a restart."""
+    import os
+    import time
+
+    from normalizer.service import create_app
+
+    curated = tmp_path / "curated.jsonl"
+    gazetteer_file([], curated, check_with=[SMALL])  # a header only: nothing curated yet
+    files = (str(SMALL), str(curated))
+    app = create_app(
+        {"TESTING": True, "NORMALIZER_GAZETTEER": files, "NORMALIZER_RELOAD_INTERVAL": 1}
+    )
+    client = app.test_client()
+    request = {"text": DOCUMENTS[0], "options": OPTIONS}
+    before = client.post("/v1/clean", json=request).get_json()
+    assert "Al-Zoui" in before["text"]
+
+    gazetteer_file(gather(batch_output, gazetteer=small).spellings, curated, check_with=[SMALL])
+    later = time.time_ns() + 10**9
+    os.utime(curated, ns=(later, later))
+    assert app.extensions["normalizer"].holder.reload_now()
+    after = client.post("/v1/clean", json=request).get_json()
+    assert after["text"] == (
+        "Political analyst Gabriel Al-Zawi said the talks in Sirte had failed. Later Al-Zawi "
+        "added that Valery Gerasimov had called Ankara."
+    )
+    assert {c["rule"] for c in after["changes"]} == {"entity.alias"}

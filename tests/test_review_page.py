@@ -258,6 +258,42 @@ def test_a_batch_output_file_opens_document_by_document(page, tmp_path):
     assert result_text(page) == clean(ASTRAL).text
 
 
+def test_the_curation_report_of_a_batch_output(page, tmp_path):
+    from gazetteer import loader as gazetteer
+    from normalizer.curation import gather
+    from tests.conftest import SMALL_GAZETTEER
+    from tests.test_curation import DOCUMENTS, OPTIONS
+
+    lines = [
+        json.dumps({"id": f"doc{n}", **clean(text, OPTIONS).to_dict()}, ensure_ascii=False)
+        for n, text in enumerate(DOCUMENTS)
+    ]
+    output = tmp_path / "day.out.jsonl"
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.get_by_label(re.compile("Or open a file")).set_input_files(str(output))
+    page.get_by_role("status").filter(has_text="change(s) accepted").wait_for()
+    page.get_by_role("button", name="Curation report of this batch output").click()
+    table = page.get_by_role("table")
+    table.wait_for()
+    report = gather(lines)
+    rows = table.get_by_role("row")
+    assert rows.count() == len(report.spellings) + 1  # and the header row
+    first = report.spellings[0]
+    assert first.spelling == "Al-Zawi"
+    assert rows.nth(1).get_by_role("cell").nth(1).inner_text() == "Al-Zawi"
+    assert rows.nth(1).get_by_role("cell").nth(2).inner_text() == str(first.count)
+    ticked = page.get_by_role("checkbox", name="Add Al-Zawi")
+    assert ticked.is_checked()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the ticked gazetteer lines").click()
+    saved = tmp_path / "lines.jsonl"
+    download.value.save_as(saved)
+    written = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
+    expected = [row.gazetteer_line for row in report.spellings if row.gazetteer_line]
+    assert written[0]["gazetteer"] == "curation" and written[1:] == expected
+    gazetteer.load_sources([SMALL_GAZETTEER, saved])  # a gazetteer file that loads
+
+
 def test_confidence_is_written_as_the_cli_writes_it(page):
     values = [k / 1000 for k in range(1001)]
     shown = page.evaluate("(values) => values.map(formatConfidence)", values)

@@ -384,7 +384,7 @@ async function showReport() {
   $("#report-rows").replaceChildren(...report.spellings.map((item, index) => {
     const suggestion = item.suggestion ? `${item.suggestion.name} (${item.suggestion.id})` : "—";
     const box = element("input", { type: "checkbox", "data-index": String(index), "aria-label": `Add ${item.spelling}` });
-    box.checked = Boolean(item.gazetteer_line);
+    box.checked = Boolean(item.gazetteer_line) && item.count >= 2;  // as `report --min-count 2`
     box.disabled = !item.gazetteer_line;
     return element("tr", {},
       element("td", {}, box), element("td", { dir: "auto" }, item.spelling),
@@ -403,10 +403,17 @@ function download(name, text, type) {
   link.remove();
 }
 
+// A gazetteer file as `normalizer report -o` writes it: a header, then the ticked lines.
 function reportLines() {
-  return [...document.querySelectorAll("#report-rows input:checked")]
-    .map((box) => JSON.stringify(state.report.spellings[Number(box.dataset.index)].gazetteer_line) + "\n")
-    .join("");
+  const header = {
+    gazetteer: "curation",
+    format: 1,
+    version: new Date().toISOString().slice(0, 10).replaceAll("-", "."),
+    source: "the review page's curation report: suggestions for a curator to review",
+  };
+  const ticked = [...document.querySelectorAll("#report-rows input:checked")]
+    .map((box) => state.report.spellings[Number(box.dataset.index)].gazetteer_line);
+  return [header, ...ticked].map((line) => JSON.stringify(line) + "\n").join("");
 }
 
 // -- wiring -----------------------------------------------------------------------------
