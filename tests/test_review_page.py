@@ -196,6 +196,24 @@ def test_astral_characters_and_right_to_left_text(page):
     assert result_text(page) == apply_changes(text, kept)
 
 
+def test_a_dropped_file_is_cleaned(page):
+    text = "Khalifa Hifter met Valery Grasimov in Sirt."
+    dropped = page.evaluate_handle(
+        """(text) => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], "article.txt", {type: "text/plain"}));
+            return data;
+        }""",
+        text,
+    )
+    page.get_by_label("Paste or drop an article here").dispatch_event(
+        "drop", {"dataTransfer": dropped}
+    )
+    page.get_by_role("status").filter(has_text="change(s) accepted").wait_for()
+    assert page.get_by_label("Paste or drop an article here").input_value() == text
+    assert result_text(page) == clean(text).text
+
+
 def test_a_100_kb_article(page):
     pieces, size = [], 0
     while size < 100_000:
