@@ -19,7 +19,7 @@ import binascii
 import hmac
 from importlib import resources
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from normalizer.batch import iter_lines
 from normalizer.problems import ApiError, json_bytes
@@ -80,7 +80,8 @@ def report() -> Response:
         )
     read = request.stream.read
     lines = iter_lines(read, request.max_content_length or 10 * 2**20)
-    result = gather(lines).to_dict()
+    gazetteer = current_app.extensions["normalizer"].gazetteer  # the one in use now
+    result = gather(lines, gazetteer=gazetteer).to_dict()
     return Response(json_bytes(result), mimetype="application/json")
 
 

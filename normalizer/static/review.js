@@ -6,7 +6,7 @@
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
-const state = { text: "", result: null, accepted: [], batch: null };
+const state = { text: "", result: null, accepted: [], batch: null, report: null };
 
 // -- the words, shared with `normalizer clean --diff` ------------------------------------
 
