@@ -33,6 +33,7 @@ import gazetteer as gazetteer_package
 from gazetteer.folding import strip_diacritics
 from gazetteer.loader import load_sources
 from normalizer.errors import GazetteerError
+from normalizer.stages.entity_rules import ARTICLE_NAME
 
 #: Rules whose spans are spellings the gazetteer does not know.
 UNKNOWN = "entity.unknown_variants"
@@ -129,6 +130,7 @@ class _Collector:
         self.seen: dict[tuple, set] = defaultdict(set)
         self.pairs: list[tuple[str, str]] = []
         self.occurrences: dict[str, Counter] = defaultdict(Counter)  # spelling -> documents
+        self.order: dict = {}  # document -> its place in the batch
 
     def add(self, key, spelling, rule, document, example, **details) -> Spelling:
         row = self.rows.get(key)
@@ -146,6 +148,11 @@ class _Collector:
 
     def read(self, record: dict, document) -> None:
         text = input_text(record)
+        self.order.setdefault(document, len(self.order))
+        # Every "Al-Name" of every document, flagged or not: how often an unknown name
+        # is seen is counted over the whole batch (the names the stage pairs up).
+        for match in ARTICLE_NAME.finditer(text):
+            self.occurrences[match.group()][document] += 1
         for item in (*record.get("changes", ()), *record.get("flags", ())):
             rule, start, end = item["rule"], item["start"], item["end"]
             spelling, example = text[start:end], _example(text, start, end)
@@ -165,9 +172,6 @@ class _Collector:
     def _unknown(self, flag: dict, spelling: str, text: str, document, example: str) -> None:
         other = _quoted(_PAIR, flag["message"], group=2) or spelling
         self.pairs.append((spelling, other))
-        for name in (spelling, other):
-            found = len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text))
-            self.occurrences[name][document] = max(self.occurrences[name][document], found)
         self.add((UNKNOWN, spelling), spelling, UNKNOWN, document, example)
 
 
@@ -234,6 +238,7 @@ def _merge_unknown(collector: _Collector) -> list[Spelling]:
         names.sort(key=lambda name: (-totals[name], name))
         flagged = [collector.rows[(UNKNOWN, n)] for n in names if (UNKNOWN, n) in collector.rows]
         documents = list(dict.fromkeys(d for n in names for d in collector.occurrences[n]))
+        documents.sort(key=collector.order.__getitem__)
         spelt = " and ".join(f"{name!r} ({totals[name]}×)" for name in names)
         rows.append(
             Spelling(

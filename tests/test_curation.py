@@ -22,7 +22,7 @@ DOCUMENTS = [
     "added that Valery Grasimov had called Ankara.",
     "The analyst Al-Zawi told reporters that the Al-Zoui report was accurate.",
     "Al-Zawi, an analyst close to Al-Zoui, said Valery Grasimov met the delegation.",
-    "Khalifa Hifter spoke in Benghazi on Monday.",
+    "Khalifa Hifter spoke in Benghazi on Monday; Al-Zawi was not there.",  # not flagged
 ]
 OPTIONS = {"min_confidence": 0.95}  # the fuzzy match (0.9) is flagged, not applied
 
@@ -59,9 +59,10 @@ def test_the_report_gathers_spellings_across_documents(batch_output, small):
     rows = {row.spelling: row for row in report.spellings}
     unknown = rows["Al-Zawi"]
     assert unknown.variants == ["Al-Zoui"]
-    assert unknown.count == 6 and unknown.documents == ["doc0", "doc1", "doc2"]
+    assert unknown.count == 7 and unknown.documents == ["doc0", "doc1", "doc2", "doc3"]
     assert unknown.suggestion == {"id": "al_zawi", "name": "Al-Zawi", "type": "person"}
-    assert "spelt 2 ways in 3 document(s)" in unknown.evidence
+    assert "'Al-Zawi' (4×) and 'Al-Zoui' (3×)" in unknown.evidence
+    assert "spelt 2 ways in 4 document(s)" in unknown.evidence
     assert unknown.examples[0] == (
         "…Al-Zawi said the talks in Sirte had failed. Later [Al-Zoui] added that Valery "
         "Grasimov had called Ankara."
@@ -112,7 +113,7 @@ def test_the_command(batch_output, tmp_path, child_env):
     done = subprocess.run(argv, capture_output=True, text=True, env=child_env(), timeout=120)
     assert done.returncode == 0, done.stderr
     assert "'Al-Zawi' (also 'Al-Zoui') → Al-Zawi" in done.stdout
-    assert "6× in 3 document(s): doc0, doc1, doc2" in done.stdout
+    assert "7× in 4 document(s): doc0, doc1, doc2, doc3" in done.stdout
     assert "wrote 2 gazetteer line(s)" in done.stderr
     lines = [json.loads(line) for line in additions.read_text(encoding="utf-8").splitlines()]
     assert lines[0]["gazetteer"] == "curation" and len(lines) == 3
