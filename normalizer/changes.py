@@ -14,6 +14,9 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+import regex
+
+_ASTRAL = regex.compile("[\U00010000-\U0010ffff]")
 CATEGORIES = ("encoding", "boilerplate", "whitespace", "script", "punctuation", "entity")
 
 
@@ -336,21 +339,22 @@ def in_utf16_units(
     >>> in_utf16_units("😀Hifter", [change], [])[0][0].start
     2
     """
-    if text.isascii() or max(text) <= "\uffff":
+    # The astral characters' positions, found by the regex engine (0.4 ms on a 130 KB
+    # article, where a Python loop took 12); an offset moves by the number before it.
+    astral = [match.start() for match in _ASTRAL.finditer(text)]
+    if not astral:
         return tuple(changes), tuple(flags)
-    astral_before = [0]  # astral_before[i]: characters above U+FFFF in text[:i]
-    count = 0
-    for character in text:
-        count += character > "\uffff"
-        astral_before.append(count)
 
     def units(offset: int) -> int:
-        return offset + astral_before[offset]
+        return offset + bisect.bisect_left(astral, offset)
 
+    # Built field by field: dataclasses.replace took 4.5 ms for an article's 480 changes.
     moved_changes = tuple(
-        replace(change, start=units(change.start), end=units(change.end)) for change in changes
-    )
+        Change(units(c.start), units(c.end), c.original, c.replacement, c.category, c.rule,
+               c.confidence, c.message, c.entity)
+        for c in changes
+    )  # fmt: skip
     moved_flags = tuple(
-        replace(flag, start=units(flag.start), end=units(flag.end)) for flag in flags
+        Flag(units(f.start), units(f.end), f.category, f.rule, f.message, f.entity) for f in flags
     )
     return moved_changes, moved_flags
