@@ -312,6 +312,22 @@ def test_the_curation_report_of_a_batch_output(page, tmp_path):
     gazetteer.load_sources([SMALL_GAZETTEER, saved])  # a gazetteer file that loads
 
 
+def test_an_opened_file_keeps_its_line_ends_and_the_download_is_exact(page, tmp_path):
+    text = "Khalifa Hifter met.\r\n\r\nValery Grasimov  \r\nin Sirt 😀.\r\n"
+    article = tmp_path / "article.txt"
+    article.write_bytes(text.encode())
+    page.get_by_label(re.compile("Or open a file")).set_input_files(str(article))
+    page.get_by_role("status").filter(has_text="change(s) accepted").wait_for()
+    changes = clean(text).changes
+    assert marks(page).count() == len(changes)
+    marks(page).first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the result").click()
+    saved = tmp_path / "cleaned.txt"
+    download.value.save_as(saved)
+    assert saved.read_bytes().decode() == apply_changes(text, changes[1:])
+
+
 def test_confidence_is_written_as_the_cli_writes_it(page):
     values = [k / 1000 for k in range(1001)]
     shown = page.evaluate("(values) => values.map(formatConfidence)", values)
@@ -321,7 +337,9 @@ def test_confidence_is_written_as_the_cli_writes_it(page):
 def test_screenshot_of_a_seed(page):
     """Kept as an artifact (tests/artifacts/review.png) to look at; docs/review.png is a copy."""
     paste_and_clean(page, seed(2))
-    page.get_by_role("region", name="Marked article").get_by_role("checkbox").nth(2).hover()
+    marks(page).nth(1).click()  # one change rejected, to show both states
+    page.mouse.move(0, 0)
+    marks(page).nth(2).focus()  # its rule, confidence and message shown
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "review.png"
     page.screenshot(path=str(shot), full_page=True)

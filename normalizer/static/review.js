@@ -6,7 +6,8 @@
 "use strict";
 
 const $ = (selector) => document.querySelector(selector);
-const state = { text: "", result: null, accepted: [], batch: null, report: null };
+// A textarea's value turns every line end into "\n": the exact texts live here.
+const state = { text: "", output: "", result: null, accepted: [], batch: null, report: null, loaded: null };
 
 // -- the words, shared with `normalizer clean --diff` ------------------------------------
 
@@ -201,7 +202,8 @@ function setAccepted(indices, value) {
 
 function updateResult() {
   const accepted = acceptedChanges();
-  $("#result").value = applyChanges(state.text, accepted);
+  state.output = applyChanges(state.text, accepted);
+  $("#result").value = state.output;
   const total = state.result.changes.length;
   setStatus(`${accepted.length} of ${total} change(s) accepted.`);
 }
@@ -248,7 +250,7 @@ function showResult(text, result) {
   $("#review").hidden = false;
   $("#output").hidden = false;
   updateResult();
-  if ($("#result").value !== result.text) {
+  if (state.output !== result.text) {
     showProblem({ title: "The change log does not replay", detail: "Applying every change did not give the service's text; please report this article." });
   }
 }
@@ -302,8 +304,15 @@ async function post(path, body, contentType) {
   }
 }
 
+// The article as typed, or as opened from a file with its own line ends (\r\n) kept.
+function articleText() {
+  const shown = $("#article").value;
+  const loaded = state.loaded;
+  return loaded !== null && shown === loaded.replace(/\r\n?/g, "\n") ? loaded : shown;
+}
+
 async function cleanArticle() {
-  const text = $("#article").value;
+  const text = articleText();
   $("#problem").hidden = true;
   if (!text) {
     showProblem({ title: "No text to clean", detail: "Paste, drop or open an article first." });
@@ -356,6 +365,7 @@ async function openFile(file) {
   $("#report").hidden = true;
   if (!records.length) {
     state.batch = null;
+    state.loaded = content;
     $("#article").value = content;
     return cleanArticle();
   }
@@ -367,7 +377,8 @@ async function openFile(file) {
 }
 
 function openDocument(index) {
-  $("#article").value = inputOf(state.batch.records[index].record);
+  state.loaded = inputOf(state.batch.records[index].record);
+  $("#article").value = state.loaded;
   return cleanArticle();
 }
 
@@ -428,7 +439,7 @@ function toggleMark(event) {
 }
 
 async function copyResult() {
-  const text = $("#result").value;
+  const text = state.output;
   try {
     await navigator.clipboard.writeText(text);
   } catch {
@@ -445,7 +456,7 @@ function wire() {
   $("#accept-all").addEventListener("click", () => setAccepted(state.result.changes.keys(), true));
   $("#reject-all").addEventListener("click", () => setAccepted(state.result.changes.keys(), false));
   $("#copy").addEventListener("click", copyResult);
-  $("#download").addEventListener("click", () => download("cleaned.txt", $("#result").value, "text/plain;charset=utf-8"));
+  $("#download").addEventListener("click", () => download("cleaned.txt", state.output, "text/plain;charset=utf-8"));
   $("#file").addEventListener("change", (event) => event.target.files[0] && openFile(event.target.files[0]));
   $("#document").addEventListener("change", (event) => openDocument(Number(event.target.value)));
   $("#report-button").addEventListener("click", showReport);
