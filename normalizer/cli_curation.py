@@ -53,10 +53,12 @@ def add_curation_commands(commands, gazetteer_actions) -> None:
 
 
 def _read_lines(name: str):
+    """The lines of a file or stdin, one at a time (a day's batch output can be large)."""
     if name == "-":
-        return sys.stdin.buffer.read().splitlines()
+        yield from sys.stdin.buffer
+        return
     with open(name, "rb") as handle:
-        return handle.read().splitlines()
+        yield from handle
 
 
 def run_report(args: argparse.Namespace) -> int:

@@ -107,7 +107,10 @@ def input_text(record: dict) -> str:
     for change in record["changes"]:
         gap = change["start"] - position
         pieces += [output[at : at + gap], change["original"]]
-        at += gap + len(change["replacement"])
+        replacement = change["replacement"]
+        if gap < 0 or output[at + gap : at + gap + len(replacement)] != replacement:
+            raise ValueError(f"the log does not undo at {change['start']}: not code points?")
+        at += gap + len(replacement)
         position = change["end"]
     pieces.append(output[at:])
     return "".join(pieces)
@@ -146,8 +149,7 @@ class _Collector:
             row.examples.append(example)
         return row
 
-    def read(self, record: dict, document) -> None:
-        text = input_text(record)
+    def read(self, record: dict, text: str, document) -> None:
         self.order.setdefault(document, len(self.order))
         # Every "Al-Name" of every document, flagged or not: how often an unknown name
         # is seen is counted over the whole batch (the names the stage pairs up).
@@ -192,13 +194,14 @@ def gather(lines: Iterable, *, gazetteer=None) -> Report:
     report, collector = Report(), _Collector()
     for number, line in enumerate(lines, 1):
         report.lines += 1
-        record = _record(line)
-        if record is None:
+        found = _record(line)
+        if found is None:
             report.errors += 1
             continue
         report.documents += 1
+        record, text = found
         document = record.get("id")
-        collector.read(record, f"line {number}" if document is None else document)
+        collector.read(record, text, f"line {number}" if document is None else document)
     rows = _merge_unknown(collector) + [
         row for key, row in collector.rows.items() if key[0] != UNKNOWN
     ]
@@ -208,14 +211,26 @@ def gather(lines: Iterable, *, gazetteer=None) -> Report:
     return report
 
 
-def _record(line) -> dict | None:
+def _record(line) -> tuple[dict, str] | None:
+    """A result line and the input it was cleaned from; None for any other line.
+
+    A result whose log does not undo to an input of its ``stats.input_length`` (offsets
+    in UTF-16 units, a damaged line) is not a result this report can read.
+    """
     if isinstance(line, (bytes, str)):
         try:
             line = json.loads(line)
         except ValueError:
             return None
     ok = isinstance(line, dict) and isinstance(line.get("text"), str)
-    return line if ok and isinstance(line.get("changes"), list) else None
+    if not ok or not isinstance(line.get("changes"), list):
+        return None
+    try:
+        text = input_text(line)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+    length = (line.get("stats") or {}).get("input_length", len(text))
+    return (line, text) if length == len(text) else None
 
 
 def _merge_unknown(collector: _Collector) -> list[Spelling]:

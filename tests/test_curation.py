@@ -48,6 +48,16 @@ def test_the_planted_spellings_are_flagged_not_changed(small):
         assert any(flag.rule == "entity.unknown_variants" for flag in result.flags)
 
 
+def test_lines_the_report_cannot_read_are_counted_not_fatal(small):
+    good = clean(DOCUMENTS[0], OPTIONS, gazetteer=small).to_dict()
+    utf16 = clean("😀 " + DOCUMENTS[3], {**OPTIONS, "offsets": "utf16"}, gazetteer=small)
+    assert utf16.changes
+    broken = {**good, "changes": [{"start": 0}]}
+    lines = [json.dumps(good), json.dumps(utf16.to_dict()), json.dumps(broken), "[1, 2]", ""]
+    report = gather(lines, gazetteer=small)
+    assert (report.lines, report.documents, report.errors) == (5, 1, 4)
+
+
 def test_input_text_undoes_the_changes(small):
     for text in DOCUMENTS:
         assert input_text(clean(text, gazetteer=small).to_dict()) == text

@@ -147,6 +147,21 @@ def test_rejecting_one_change_gives_apply_changes_of_the_rest(page):
     assert result_text(page) == apply_changes(text, kept)
 
 
+def test_the_arrow_keys_step_from_mark_to_mark(page):
+    paste_and_clean(page, seed(0))
+    where = (
+        "() => [...document.querySelectorAll('#marked [tabindex]')].indexOf(document.activeElement)"
+    )
+    marks(page).nth(3).focus()
+    here = page.evaluate(where)
+    assert here >= 3  # changes and flags, in reading order
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate(where) == here + 1
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(where) == here - 1
+
+
 def test_reject_all_of_one_entity_and_one_rule(page):
     text = seed(0)
     changes = clean(text).changes

@@ -438,6 +438,18 @@ function toggleMark(event) {
   setAccepted([index], !state.accepted[index]);
 }
 
+// Arrow keys step from mark to mark (changes and flags), so a long article need not be
+// crossed with Tab.
+function stepMarks(event) {
+  const steps = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+  if (!(event.key in steps) || event.altKey || event.ctrlKey || event.metaKey) return;
+  const all = [...$("#marked").querySelectorAll(".change, .flag")];
+  const here = all.indexOf(document.activeElement);
+  if (here < 0) return;
+  event.preventDefault();
+  all[Math.min(all.length - 1, Math.max(0, here + steps[event.key]))].focus();
+}
+
 async function copyResult() {
   const text = state.output;
   try {
@@ -453,6 +465,7 @@ function wire() {
   $("#clean").addEventListener("click", cleanArticle);
   $("#marked").addEventListener("click", toggleMark);
   $("#marked").addEventListener("keydown", toggleMark);
+  $("#marked").addEventListener("keydown", stepMarks);
   $("#accept-all").addEventListener("click", () => setAccepted(state.result.changes.keys(), true));
   $("#reject-all").addEventListener("click", () => setAccepted(state.result.changes.keys(), false));
   $("#copy").addEventListener("click", copyResult);
