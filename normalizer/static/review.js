@@ -148,9 +148,8 @@ function touches(flag, change) {
 }
 
 // The text between two changes, with the flags inside it marked.
-function plainSegment(start, end, flags) {
+function plainSegment(start, end, inside) {
   const text = state.text;
-  const inside = flags;
   const cuts = new Set([start, end]);
   for (const flag of inside) {
     cuts.add(Math.max(start, flag.start));
