@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gazetteer.errors import GazetteerDataError, Problem
@@ -35,6 +35,8 @@ _ENTITY_KEYS = {
     "name_policy",
 }
 _ALIAS_KEYS = {"text", "form", "policy", "kind", "replacement", "note"}
+# A line that adds aliases to an entity of another file (the curation report writes them).
+_ADDITION_KEYS = {"alias_of", "aliases", "short_aliases", "calques", "source"}
 # (list key, default form, default kind, default policy)
 _ALIAS_LISTS = (
     ("aliases", Form.FULL, Kind.VARIANT, Policy.REWRITE),
@@ -45,12 +47,22 @@ _ALIAS_LISTS = (
 
 
 @dataclass(frozen=True)
+class Addition:
+    """Aliases a file adds to an entity defined in another file: ``{"alias_of": ID, ...}``."""
+
+    entity_id: str
+    aliases: tuple[Alias, ...]
+    origin: str  # "file:line"
+
+
+@dataclass(frozen=True)
 class SourceFile:
-    """One loaded source file: its header and its entities."""
+    """One loaded source file: its header, its entities and its alias additions."""
 
     path: str
     header: dict
     entities: tuple[Entity, ...]
+    additions: tuple[Addition, ...] = ()
 
 
 def _is_latin_text(text: str) -> bool:
@@ -70,6 +82,7 @@ class _Reader:
     def read(self, lines: Iterable[str]) -> SourceFile:
         header: dict | None = None
         entities: list[Entity] = []
+        additions: list[Addition] = []
         for number, raw in enumerate(lines, start=1):
             stripped = raw.strip()
             if not stripped or stripped.startswith("#"):
@@ -83,6 +96,10 @@ class _Reader:
                 self.problem(number, "each line must be a JSON object")
             elif header is None:
                 header = self._header(number, record)
+            elif "alias_of" in record:
+                addition = self._addition(number, record)
+                if addition is not None:
+                    additions.append(addition)
             else:
                 entity = self._entity(number, record)
                 if entity is not None:
@@ -90,7 +107,7 @@ class _Reader:
         if header is None:
             self.problem(1, 'the file has no header line ({"gazetteer": NAME, "format": 1, ...})')
             header = {}
-        return SourceFile(self.path, header, tuple(entities))
+        return SourceFile(self.path, header, tuple(entities), tuple(additions))
 
     def _header(self, number: int, record: dict) -> dict:
         if "gazetteer" not in record:
@@ -145,6 +162,29 @@ class _Reader:
             source=str(record.get("source", "")),
             origin=f"{self.path}:{number}",
         )
+
+    def _addition(self, number: int, record: dict) -> Addition | None:
+        before = len(self.problems)
+        for key in sorted(set(record) - _ADDITION_KEYS):
+            self.problem(
+                number, f"unknown field {key!r} (known: {', '.join(sorted(_ADDITION_KEYS))})"
+            )
+        entity_id = record["alias_of"]
+        if not isinstance(entity_id, str) or not _ID_PATTERN.match(entity_id):
+            self.problem(number, f"bad alias_of {entity_id!r}: the id of an entity")
+        aliases: list[Alias] = []
+        for key, form, kind, policy in _ALIAS_LISTS[:3]:
+            values = record.get(key, [])
+            if not isinstance(values, list):
+                self.problem(number, f'"{key}" must be a list')
+                continue
+            found = (self._alias(number, key, value, form, kind, policy) for value in values)
+            aliases.extend(alias for alias in found if alias is not None)
+        if not aliases and len(self.problems) == before:
+            self.problem(number, "an alias_of line must add at least one alias")
+        if len(self.problems) > before:
+            return None
+        return Addition(entity_id, tuple(aliases), f"{self.path}:{number}")
 
     def _aliases(self, number: int, record: dict, name, short) -> tuple[Alias, ...]:
         aliases: list[Alias] = []
@@ -263,7 +303,35 @@ def load_sources(paths: Iterable[str | Path]) -> tuple[SourceFile, ...]:
         problems.extend(found)
         if source is not None:
             sources.append(source)
+    sources = _merge_additions(sources, problems)
     problems.extend(_cross_file_problems(sources))
     if problems:
         raise GazetteerDataError(problems)
     return tuple(sources)
+
+
+def _merge_additions(sources: list[SourceFile], problems: list[Problem]) -> list[SourceFile]:
+    """Each ``alias_of`` line's aliases added to its entity, wherever that is defined."""
+    if not any(source.additions for source in sources):
+        return sources
+    entities = [list(source.entities) for source in sources]
+    where: dict[str, tuple[int, int]] = {}
+    for i, source in enumerate(sources):
+        for j, entity in enumerate(source.entities):
+            where.setdefault(entity.id, (i, j))
+    for addition in (addition for source in sources for addition in source.additions):
+        file, _, line = addition.origin.rpartition(":")
+        if addition.entity_id not in where:
+            message = f"alias_of {addition.entity_id!r} names no entity of the files loaded"
+            problems.append(Problem(file, int(line), message))
+            continue
+        i, j = where[addition.entity_id]
+        entity = entities[i][j]
+        if not entity.short and any(alias.form is Form.SHORT for alias in addition.aliases):
+            message = f"{entity.id!r} has no short form for short_aliases to stand for"
+            problems.append(Problem(file, int(line), message))
+            continue
+        known = {fold_key(alias.text) for alias in entity.aliases}
+        new = tuple(alias for alias in addition.aliases if fold_key(alias.text) not in known)
+        entities[i][j] = replace(entity, aliases=entity.aliases + new)
+    return [replace(source, entities=tuple(entities[i])) for i, source in enumerate(sources)]

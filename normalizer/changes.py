@@ -14,6 +14,9 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+import regex
+
+_ASTRAL = regex.compile("[\U00010000-\U0010ffff]")
 CATEGORIES = ("encoding", "boilerplate", "whitespace", "script", "punctuation", "entity")
 
 
@@ -321,3 +324,37 @@ def with_flag_offsets(flag: Flag, log: ChangeLog) -> Flag:
     """Return ``flag`` (current coordinates) relocated to input coordinates."""
     start, end = log.locate(flag.start, flag.end)
     return replace(flag, start=start, end=end)
+
+
+def in_utf16_units(
+    text: str, changes: Sequence[Change], flags: Sequence[Flag]
+) -> tuple[tuple[Change, ...], tuple[Flag, ...]]:
+    """The changes and flags with their offsets counted in UTF-16 code units of ``text``.
+
+    JavaScript and Java index strings in UTF-16 units, where a character above U+FFFF
+    (an emoji, a CJK extension ideograph) counts two.  Only the offsets move: the
+    invariants hold as they do in code points, on the UTF-16 string.
+
+    >>> change = Change(1, 7, "Hifter", "Haftar", "entity", "entity.alias", 1.0, "")
+    >>> in_utf16_units("😀Hifter", [change], [])[0][0].start
+    2
+    """
+    # The astral characters' positions, found by the regex engine (0.4 ms on a 130 KB
+    # article, where a Python loop took 12); an offset moves by the number before it.
+    astral = [match.start() for match in _ASTRAL.finditer(text)]
+    if not astral:
+        return tuple(changes), tuple(flags)
+
+    def units(offset: int) -> int:
+        return offset + bisect.bisect_left(astral, offset)
+
+    # Built field by field: dataclasses.replace took 4.5 ms for an article's 480 changes.
+    moved_changes = tuple(
+        Change(units(c.start), units(c.end), c.original, c.replacement, c.category, c.rule,
+               c.confidence, c.message, c.entity)
+        for c in changes
+    )  # fmt: skip
+    moved_flags = tuple(
+        Flag(units(f.start), units(f.end), f.category, f.rule, f.message, f.entity) for f in flags
+    )
+    return moved_changes, moved_flags

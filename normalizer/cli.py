@@ -24,6 +24,7 @@ import time
 from typing import Any, BinaryIO
 
 from normalizer import __version__
+from normalizer.cli_curation import add_curation_commands
 from normalizer.errors import ConfigError, GazetteerError, InputError, OptionsError
 from normalizer.options import DIACRITICS, QUOTE_STYLES, STAGE_NAMES, CleanOptions
 from normalizer.settings import SETTINGS, SETTINGS_BY_NAME, available_cores, resolve
@@ -120,11 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_setting_flags(batch, ("gazetteer", "max_line_bytes"))
     add_option_flags(batch)
     batch.set_defaults(run=run_batch)
-    _add_gazetteer_commands(commands)
+    add_curation_commands(commands, _add_gazetteer_commands(commands))
     return parser
 
 
-def _add_gazetteer_commands(commands) -> None:
+def _add_gazetteer_commands(commands):
     gazetteer = commands.add_parser("gazetteer", help="check and query gazetteer files")
     actions = gazetteer.add_subparsers(dest="action", required=True, metavar="ACTION")
     validate = actions.add_parser("validate", help="check files; print file:line: problem")
@@ -137,6 +138,7 @@ def _add_gazetteer_commands(commands) -> None:
         action.add_argument("--json", action="store_true", help="print JSON")
         add_setting_flags(action, ("gazetteer",))
         action.set_defaults(run=run)
+    return actions
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -180,6 +182,8 @@ def run_clean(args: argparse.Namespace) -> int:
     from normalizer.pipeline import clean
 
     options = _options(args)
+    if args.diff:  # the diff counts lines and columns in code points
+        options["offsets"] = "code_points"
     gazetteer = _gazetteer(args)
     color = args.color == "always" or (
         args.color == "auto" and sys.stdout.isatty() and "NO_COLOR" not in os.environ

@@ -23,6 +23,9 @@ STAGE_NAMES = (
 )
 QUOTE_STYLES = ("preserve", "straight", "curly")
 DIACRITICS = ("keep", "ascii")
+#: Units of the change log's offsets: Unicode code points (Python, the contract's
+#: default) or UTF-16 code units (JavaScript and Java string indexes).
+OFFSET_UNITS = ("code_points", "utf16")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class CleanOptions:
     diacritics: str = "keep"
     #: A rewrite less certain than this is reported as a flag instead of applied.
     min_confidence: float = 0.8
+    #: ``code_points`` (default) or ``utf16``: the units of the changes' and flags' offsets.
+    offsets: str = "code_points"
 
     def __post_init__(self) -> None:
         unknown = [name for name in self.categories if name not in STAGE_NAMES]
@@ -55,6 +60,10 @@ class CleanOptions:
         if self.diacritics not in DIACRITICS:
             raise OptionsError(
                 f"diacritics must be one of {', '.join(DIACRITICS)}, not {self.diacritics!r}"
+            )
+        if self.offsets not in OFFSET_UNITS:
+            raise OptionsError(
+                f"offsets must be one of {', '.join(OFFSET_UNITS)}, not {self.offsets!r}"
             )
         confidence = self.min_confidence
         if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
@@ -83,7 +92,7 @@ class CleanOptions:
             ):
                 raise OptionsError("categories must be a list of stage names")
             values["categories"] = tuple(categories)
-        for name in ("quote_style", "diacritics"):
+        for name in ("quote_style", "diacritics", "offsets"):
             if name in values and not isinstance(values[name], str):
                 raise OptionsError(f"{name} must be a string, not {type(values[name]).__name__}")
         return cls(**values)
@@ -95,6 +104,7 @@ class CleanOptions:
             "quote_style": self.quote_style,
             "diacritics": self.diacritics,
             "min_confidence": self.min_confidence,
+            "offsets": self.offsets,
         }
 
 

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import gazetteer as gazetteer_package
-from normalizer.changes import ChangeLog, CleanResult, Edit, Flag, with_flag_offsets
+from normalizer.changes import (
+    ChangeLog,
+    CleanResult,
+    Edit,
+    Flag,
+    in_utf16_units,
+    with_flag_offsets,
+)
 from normalizer.context import Context, DocumentState
 from normalizer.errors import GazetteerError, InputError
 from normalizer.options import STAGE_NAMES, CleanOptions
@@ -146,6 +153,8 @@ def clean(
     flags, passes = _run_passes(log, options, gazetteer, state)
     changes = tuple(log.changes)
     flags = tuple(sorted(flags, key=lambda flag: (flag.start, flag.end, flag.rule)))
+    if options.offsets == "utf16":
+        changes, flags = in_utf16_units(text, changes, flags)
     stats = {
         "passes": passes,
         "changes": len(changes),

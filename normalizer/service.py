@@ -12,7 +12,6 @@ line on the ``normalizer.access`` logger once its response is fully sent.
 
 from __future__ import annotations
 
-import hmac
 import io
 import json
 import logging
@@ -43,6 +42,7 @@ from normalizer.batch import (
 from normalizer.pipeline import clean
 from normalizer.problems import ApiError, handle_error, json_bytes
 from normalizer.reload import GazetteerHolder
+from normalizer.review import review, token_matches
 from normalizer.settings import SETTINGS, load_gazetteer, resolve
 
 EXTENSION = "normalizer"
@@ -101,6 +101,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(_finish_request)
     app.register_error_handler(Exception, handle_error)
     app.register_blueprint(api)
+    app.register_blueprint(review)
     return app
 
 
@@ -178,19 +179,24 @@ def gazetteer_stats() -> Response:
 
 
 @api.before_request
+@review.before_request
 def _check_token() -> None:
     token = _state().settings["token"]
     if not token or request.endpoint in OPEN_ENDPOINTS:
         return
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+    authorization = request.headers.get("Authorization", "")
+    if token_matches(authorization, token):
         return
+    given = authorization.partition(" ")[2]
     challenge = 'Bearer realm="normalizer"'
-    if given:
+    if request.blueprint == review.name:  # a browser asks for Basic credentials, not Bearer
+        challenge = 'Basic realm="normalizer", charset="UTF-8"'
+    elif given:
         challenge += ', error="invalid_token"'
     raise ApiError(
         "unauthorized",
-        "Send the service's token as 'Authorization: Bearer <token>' (NORMALIZER_TOKEN).",
+        "Send the service's token as 'Authorization: Bearer <token>' (NORMALIZER_TOKEN), "
+        "or as the password of HTTP Basic authentication (any user name).",
         headers={"WWW-Authenticate": challenge},
     )
 

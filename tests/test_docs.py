@@ -24,6 +24,8 @@ COMMANDS = (
     "normalizer gazetteer validate",
     "normalizer gazetteer stats",
     "normalizer gazetteer lookup",
+    "normalizer gazetteer import",
+    "normalizer report",
 )
 
 

@@ -104,3 +104,30 @@ def test_lookalike_garbling_is_recovered(name, position):
     garbled = name[:index] + twins[name[index]] + name[index + 1 :]
     sentence = f"Reports from the front said {garbled} was mentioned again."
     assert clean(sentence).text == f"Reports from the front said {name} was mentioned again."
+
+
+def utf16_units(text: str) -> list[str]:
+    """``text`` as JavaScript sees it: one item per UTF-16 code unit."""
+    data = text.encode("utf-16-le", "surrogatepass")
+    return [data[i : i + 2].decode("utf-16-le", "surrogatepass") for i in range(0, len(data), 2)]
+
+
+@PROPERTY_SETTINGS
+@given(texts)
+@example("😀 Khalifa Hifter 👍🏽 met 𝔘 Valery Grasimov 😀")
+def test_utf16_offsets_applied_to_the_utf16_string_give_the_output(text):
+    """With ``offsets: utf16`` the log replays on the UTF-16 string, as a JS client does."""
+    points = clean(text)
+    result = clean(text, {"offsets": "utf16"})
+    units = utf16_units(text)
+    assert result.text == points.text
+    assert [c.original for c in result.changes] == [c.original for c in points.changes]
+    position, pieces = 0, []
+    for change in result.changes:
+        assert position <= change.start <= change.end <= len(units)
+        assert units[change.start : change.end] == utf16_units(change.original)
+        pieces += [*units[position : change.start], *utf16_units(change.replacement)]
+        position = change.end
+    assert pieces + units[position:] == utf16_units(result.text)
+    for flag, twin in zip(result.flags, points.flags, strict=True):
+        assert units[flag.start : flag.end] == utf16_units(text[twin.start : twin.end])
