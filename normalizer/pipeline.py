@@ -18,6 +18,7 @@ from normalizer.changes import ChangeLog, CleanResult, Edit, Flag, with_flag_off
 from normalizer.context import Context, DocumentState
 from normalizer.errors import GazetteerError, InputError
 from normalizer.options import STAGE_NAMES, CleanOptions
+from normalizer.protected import find_protected, hold_back
 from normalizer.stages.boilerplate import remove_boilerplate
 from normalizer.stages.encoding import fix_encoding
 from normalizer.stages.entity import canonicalize_names
@@ -98,8 +99,10 @@ def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tupl
                 continue
             context = Context(log.text, options, gazetteer, state)
             stage.run(context)
+            allowed, held = hold_back(context.edits, state.protected, log.locate)
+            context.flags.extend(held)
             flags[stage.name] = [with_flag_offsets(flag, log) for flag in context.flags]
-            edits, waited = _non_overlapping(context.edits)
+            edits, waited = _non_overlapping(allowed)
             settled = stage.self_idempotent and not context.unsettled
             dirty[stage.name] = waited or (bool(edits) and not settled)
             if edits:
@@ -142,7 +145,7 @@ def clean(
     if gazetteer is None:
         gazetteer = default_gazetteer()
     log = ChangeLog(text)
-    state = DocumentState()
+    state = DocumentState(protected=find_protected(text))
     flags, passes = _run_passes(log, options, gazetteer, state)
     changes = tuple(log.changes)
     flags = tuple(sorted(flags, key=lambda flag: (flag.start, flag.end, flag.rule)))

@@ -84,10 +84,31 @@ WORD_CARRIERS = [
     "Locals still talk about the {X} years later.",
 ]
 ENGLISH_WORDS = [
-    "minister", "parliament", "government", "opposition", "election", "president",
-    "security", "ceasefire", "province", "committee", "negotiations", "statement",
-    "military", "economy", "sanctions", "refugees", "coalition", "ambassador", "embassy",
-    "pipeline", "infrastructure", "humanitarian", "convoy", "agreement", "spokesman",
+    "minister",
+    "parliament",
+    "government",
+    "opposition",
+    "election",
+    "president",
+    "security",
+    "ceasefire",
+    "province",
+    "committee",
+    "negotiations",
+    "statement",
+    "military",
+    "economy",
+    "sanctions",
+    "refugees",
+    "coalition",
+    "ambassador",
+    "embassy",
+    "pipeline",
+    "infrastructure",
+    "humanitarian",
+    "convoy",
+    "agreement",
+    "spokesman",
 ]
 
 
@@ -208,7 +229,9 @@ def lookalike_cases(rng, entities, category: str, twins: dict[str, str]) -> list
     pool = [
         e
         for e in entities
-        if e.type in ("person", "country") and e.name.isascii() and len(e.name) >= 5
+        if e.type in ("person", "country")
+        and e.name.isascii()
+        and len(e.name) >= 5
         and e.id.isidentifier()
     ]
     rng.shuffle(pool)
@@ -233,12 +256,12 @@ PROTECTED = [
     "See doi:10.1000/Sirt.Hifter.2020 for the method.",
     "The report is at www.example.net/Çavuşo-talks/Sirt.pdf, officials said.",
     "She wrote the book “Hifter and the Battle for Sirt” in 2021.",
-    "The film \"Sirt: The Long Siege\" opened in Tunis.",
+    'The film "Sirt: The Long Siege" opened in Tunis.',
     "The report 'Grasimov and the New Doctrine' was cited twice.",
     "His name in Arabic is خليفة حفتر, aides noted.",
     "The minister (Russian: Сергей Лавров) arrived late.",
     "The city (Arabic: سرت) was quiet on Friday.",
-    "He quoted the slogan «Нарышkин — наш» at the rally.",
+    "He quoted the slogan «Лавров — наш» at the rally.",
     "Officials said the account https://t.me/Hаftar_news was fake.",
     "The file Sіrte_map_v2.png was shared widely.",
     "Write to sinwar.desk@example.org for the statement.",
