@@ -22,8 +22,8 @@ class DocumentState:
     corrected_variants: dict[str, tuple[Entity, str]] = field(default_factory=dict)
     language: str = "und"
     #: Text no stage may rewrite (links, titles, native-script glosses), in input
-    #: offsets; found once per document (``normalizer.protected``).
-    protected: tuple = ()
+    #: offsets; found once per document, after the encoding stage (``normalizer.protected``).
+    protected: tuple | None = None
 
 
 @dataclass

@@ -18,7 +18,7 @@ from normalizer.changes import ChangeLog, CleanResult, Edit, Flag, with_flag_off
 from normalizer.context import Context, DocumentState
 from normalizer.errors import GazetteerError, InputError
 from normalizer.options import STAGE_NAMES, CleanOptions
-from normalizer.protected import find_protected, hold_back
+from normalizer.protected import find_protected_in, hold_back
 from normalizer.stages.boilerplate import remove_boilerplate
 from normalizer.stages.encoding import fix_encoding
 from normalizer.stages.entity import canonicalize_names
@@ -97,9 +97,13 @@ def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tupl
         for stage in enabled:
             if not stage.edits or not dirty[stage.name]:
                 continue
+            if state.protected is None and stage.name != "encoding":
+                # Found in the text as written, once its encoding is repaired: mojibake
+                # can hide where a link ends ("cafÃ©#tag").
+                state.protected = find_protected_in(log)
             context = Context(log.text, options, gazetteer, state)
             stage.run(context)
-            allowed, held = hold_back(context.edits, state.protected, log.locate)
+            allowed, held = hold_back(context.edits, state.protected or (), log.locate)
             context.flags.extend(held)
             flags[stage.name] = [with_flag_offsets(flag, log) for flag in context.flags]
             edits, waited = _non_overlapping(allowed)
@@ -145,7 +149,7 @@ def clean(
     if gazetteer is None:
         gazetteer = default_gazetteer()
     log = ChangeLog(text)
-    state = DocumentState(protected=find_protected(text))
+    state = DocumentState()
     flags, passes = _run_passes(log, options, gazetteer, state)
     changes = tuple(log.changes)
     flags = tuple(sorted(flags, key=lambda flag: (flag.start, flag.end, flag.rule)))

@@ -7,7 +7,9 @@ native-script spelling the text presents as such ("in Arabic", "(Russian: …)",
 brackets) is meant to be native; a paragraph or quotation in another script is that
 language's text.  :func:`find_protected` finds all of these in the input text, and the
 pipeline holds back every edit that falls inside one (:func:`hold_back`): it becomes a
-flag, so an editor still sees it.  No stage needs code of its own for this.
+flag, so an editor still sees it.  No stage needs code of its own for this.  The spans are
+found once, in the text as written: after the encoding stage has repaired mojibake, which
+can hide where a link ends; the encoding stage itself may repair bytes inside them.
 
 The one kind of edit allowed inside a passage in another script is a look-alike repair
 *into* that script (a Latin ``a`` inside a Russian word becoming ``а``): it mends that
@@ -136,6 +138,13 @@ def find_protected(text: str) -> tuple[Span, ...]:
             continue
         kept.append(span)
     return tuple(kept)
+
+
+def find_protected_in(log) -> tuple[Span, ...]:
+    """The protected spans of a change log's current text, located in its input."""
+    return tuple(
+        Span(*log.locate(span.start, span.end), span.kind) for span in find_protected(log.text)
+    )
 
 
 def _mostly_foreign(text: str) -> bool:
