@@ -172,7 +172,8 @@ def warm_up(gazetteer: gazetteer_package.Gazetteer | None = None) -> None:
     first request is as fast as the others.
     """
     clean(
-        "Khalifa Hifter met Valery Grasimov. Это тест, а это ещё один тест на русском языке.",
+        "Khalifa Hifter met Valery Grasimov and Sergey Naryшkin. "
+        "Это тест, а это ещё один тест на русском языке.",
         gazetteer=gazetteer,
     )
 
