@@ -74,9 +74,14 @@ def reading(fragment: str, script: str) -> str | None:
 
     >>> reading("Нарышкин", "Cyrillic"), reading("ور", "Arabic"), reading("Οικονομία", "Greek")
     ('Naryshkin', 'wr', 'Oikonomia')
+    >>> reading("Слава Україні", "Cyrillic")
+    'Slava Ukrayini'
+
     """
     if script == "Cyrillic":
-        return iuliia.WIKIPEDIA.translate(fragment)
+        # The scheme is Russian's: Ukrainian, Belarusian and Serbian letters it leaves
+        # (і, ї, є, ў, ђ) take the first reading of the table below.
+        fragment = iuliia.WIKIPEDIA.translate(fragment)
     if script not in SCHEMES:
         return None
     table = SCHEMES[script][0]

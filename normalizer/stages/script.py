@@ -14,7 +14,7 @@ from __future__ import annotations
 import regex
 
 from gazetteer.folding import fold_key
-from normalizer.confusables import from_latin, to_latin
+from normalizer.confusables import from_latin, latin_twin, to_latin
 from normalizer.context import Context
 from normalizer.script_data import (
     NON_ASCII_RUN,
@@ -131,10 +131,21 @@ def _first_of(word: str, script: str) -> str:
 
 
 def _is_symbol(word: str, counts: dict[str, int], other: str) -> bool:
-    """Units and scientific notation: ``μg``, ``kΩ``, ``TNFα``, ``IFNγ``."""
+    """Units and scientific notation: ``μg``, ``kΩ``, ``TNFα``, ``IFNγ``.
+
+    A Greek small letter after capitals is a symbol; so is a short word with a Greek
+    letter that looks like no Latin one (``μ``, ``Ω``: a unit's prefix or sign).
+    """
+    if other != "Greek":
+        return False
     latin = [char for char in word if char.isalpha() and script_of(char) == "Latin"]
     foreign = [char for char in word if char.isalpha() and script_of(char) == other]
-    return other == "Greek" and all(map(str.isupper, latin)) and all(map(str.islower, foreign))
+    if all(map(str.isupper, latin)) and all(map(str.islower, foreign)):
+        return True
+    return len(word) <= _SYMBOL_LENGTH and any(latin_twin(char) is None for char in foreign)
+
+
+_SYMBOL_LENGTH = 3  # kΩ, μm, mΩ, μmol is four
 
 
 def _latin_readings(word: str, other: str, gazetteer) -> list:
