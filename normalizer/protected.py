@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import regex
 
 from normalizer.changes import Edit, Flag
+from normalizer.script_data import NON_ASCII_RUN, has_non_latin_letter, letter_scripts
 
 _LANGUAGES = (
     r"(?:Russian|Arabic|Persian|Farsi|Ukrainian|Belarusian|Turkish|Hebrew|Greek|Kurdish|"
@@ -38,44 +39,88 @@ _LANGUAGES = (
 _CLOSE = r"[\p{P}\p{S}]*?"  # trailing punctuation that ends the sentence, not the address
 _NON_LATIN = r"[^\P{L}\p{Latin}]"
 
-#: (kind, pattern); the span is the group ``body`` when the pattern has one.
-PATTERNS: tuple[tuple[str, regex.Pattern], ...] = tuple(
-    (kind, regex.compile(pattern, regex.IGNORECASE))
-    for kind, pattern in (
-        ("code", r"`[^`\n]+`"),
-        ("link", rf"(?P<body>\b(?:https?|ftp)://[^\s<>\"“”«»]+?){_CLOSE}(?=[\s<>\"“”«»]|$)"),
-        ("link", rf"(?P<body>\bwww\.[^\s<>\"“”«»]+?){_CLOSE}(?=[\s<>\"“”«»]|$)"),
-        ("email", r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+_TLDS = (
+    "com", "org", "net", "gov", "edu", "int", "info", "news", "io", "me", "ru", "ua", "ly",
+    "tr", "uk", "de", "fr", "eg", "sy", "iq", "ir", "sa", "ae", "qa", "il", "ps", "by",
+)  # fmt: skip
+_FILE_TYPES = (
+    "png", "jpg", "jpeg", "gif", "svg", "pdf", "csv", "txt", "html", "htm", "doc", "docx",
+    "xls", "xlsx", "ppt", "pptx", "json", "xml", "zip", "py", "js", "mp4", "mp3",
+)  # fmt: skip
+_LANGUAGE_NAMES = _LANGUAGES[3:-1].lower().split("|")
+_QUOTES = ('"', "“", "‘", "'", "«", "„")
+
+#: (kind, needles, pattern): a pattern runs only on a text holding one of its needles
+#: (lower case) — most news holds no link at all, and a substring test costs nothing
+#: beside a regex scan.  The span is the group ``body`` when the pattern has one.
+PATTERNS: tuple[tuple[str, tuple[str, ...], regex.Pattern], ...] = tuple(
+    (kind, needles, regex.compile(pattern, regex.IGNORECASE))
+    for kind, needles, pattern in (
+        ("code", ("`",), r"`[^`\n]+`"),
         (
             "link",
-            rf"(?P<body>\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|int|info|news|io|me|"
-            rf"ru|ua|ly|tr|uk|de|fr|eg|sy|iq|ir|sa|ae|qa|il|ps|by)(?:/[^\s<>\"“”«»]*?)?)"
-            rf"{_CLOSE}(?=[\s<>\"“”«»]|$)",
+            ("://",),
+            rf"(?P<body>\b(?:https?|ftp)://[^\s<>\"“”«»]+?){_CLOSE}(?=[\s<>\"“”«»]|$)",
         ),
-        ("doi", rf"(?P<body>\bdoi:\s?\S+?|\b10\.\d{{4,9}}/\S+?){_CLOSE}(?=\s|$)"),
-        ("handle", r"(?<![\w@.])@\w+"),
-        ("hashtag", r"(?<![\w&#])#\w*[^\W\d_]\w*"),
-        ("path", r"(?<![\w/])(?:~|\.{1,2})?(?:/[\w.\-]+){2,}/?|\b[a-z]:\\[^\s]+"),
-        (
-            "file name",
-            r"\b[\w\-]+\.(?:png|jpe?g|gif|svg|pdf|csv|txt|html?|docx?|xlsx?|pptx?|json|xml|"
-            r"zip|py|js|mp4|mp3)\b",
-        ),
-        ("identifier", r"\b\w+_\w+\b"),
-        (
-            "title",
-            r"\b(?:book|novel|film|movie|documentary|report|study|paper|article|essay|memoir|"
-            r"play|song|album|series|show|poem|biography|titled|entitled)s?,?\s*"
-            r"[“\"‘'«„](?P<body>[^”\"’'»“\n]{1,200})[”\"’'»“]",
-        ),
-        ("gloss", rf"\(\s*(?:in\s+)?{_LANGUAGES}\s*:\s*(?P<body>[^)\n]{{1,200}})\)"),
+        ("link", ("www.",), rf"(?P<body>\bwww\.[^\s<>\"“”«»]+?){_CLOSE}(?=[\s<>\"“”«»]|$)"),
+        ("email", ("@",), r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        ("doi", ("doi:", "10."), rf"(?P<body>\bdoi:\s?\S+?|\b10\.\d{{4,9}}/\S+?){_CLOSE}(?=\s|$)"),
+        ("handle", ("@",), r"(?<![\w@.])@\w+"),
+        ("hashtag", ("#",), r"(?<![\w&#])#\w*[^\W\d_]\w*"),
+        ("path", ("/", "\\"), r"(?<![\w/])(?:~|\.{1,2})?(?:/[\w.\-]+){2,}/?|\b[a-z]:\\[^\s]+"),
+        ("identifier", ("_",), r"\b\w+_\w+\b"),
         (
             "gloss",
+            _LANGUAGE_NAMES,
+            rf"\(\s*(?:in\s+)?{_LANGUAGES}\s*:\s*(?P<body>[^)\n]{{1,200}})\)",
+        ),
+        (
+            "gloss",
+            _LANGUAGE_NAMES,
             rf"\bin\s+{_LANGUAGES}\b(?:\s+(?:is|as|reads|spelled|written|means))?[\s,:]*"
             rf"(?P<body>{_NON_LATIN}(?:[\p{{M}} \-']*{_NON_LATIN})*)",
         ),
     )
 )
+# A bare domain ("globallookpress.com/photo") is found from its top-level domain back:
+# scanning for "\.(com|org|…)" is fast where a pattern starting with a word is not.
+_TOP_LEVEL = regex.compile(rf"\.(?:{'|'.join(_TLDS)})\b", regex.IGNORECASE)
+_DOMAIN = regex.compile(
+    rf"(?P<body>[\w-]+(?:\.[\w-]+)*\.(?:{'|'.join(_TLDS)})(?:/[^\s<>\"“”«»]*?)?)"
+    rf"{_CLOSE}(?=[\s<>\"“”«»]|$)",
+    regex.IGNORECASE,
+)
+_DOMAIN_CHAR = regex.compile(r"[\w.-]")
+# A title: a quotation right after "book", "report", "film", "titled" …  Found from the
+# quote marks (a pattern starting with the title words tried every word of the text).
+_OPEN_QUOTE = regex.compile(r"[“\"‘'«„]")
+_TITLE_WORDS = (
+    "book",
+    "novel",
+    "film",
+    "movie",
+    "documentary",
+    "report",
+    "study",
+    "paper",
+    "article",
+    "essay",
+    "memoir",
+    "play",
+    "song",
+    "album",
+    "series",
+    "show",
+    "poem",
+    "biography",
+    "titled",
+)  # fmt: skip  ("entitled" holds "titled")
+_TITLE_WORD = regex.compile(
+    rf"\b(?:{'|'.join(_TITLE_WORDS)}|entitled)s?,?\s{{0,3}}$", regex.IGNORECASE
+)
+_TITLE_BODY = regex.compile(r"(?P<body>[^”\"’'»“\n]{1,200})[”\"’'»“]")
+_FILE_TYPE = regex.compile(rf"\.(?:{'|'.join(_FILE_TYPES)})\b", regex.IGNORECASE)
+_FILE_NAME = regex.compile(rf"[\w\-]+\.(?:{'|'.join(_FILE_TYPES)})\b", regex.IGNORECASE)
 _BRACKETED = regex.compile(r"\((?P<body>[^()\n]{1,200})\)|\[(?P<body>[^\[\]\n]{1,200})\]")
 _QUOTED = regex.compile(
     r"«(?P<body>[^»\n]{1,400})»|“(?P<body>[^”\n]{1,400})”|„(?P<body>[^“”\n]{1,400})[“”]"
@@ -83,6 +128,7 @@ _QUOTED = regex.compile(
 )
 _LINE = regex.compile(r"[^\n]*\S")
 _LETTER = regex.compile(r"\p{L}")
+_FOREIGN_LETTER = regex.compile(_NON_LATIN)
 _LATIN_LETTER = regex.compile(r"\p{Latin}")
 
 
@@ -119,14 +165,20 @@ class Span:
 def find_protected(text: str) -> tuple[Span, ...]:
     """Every protected span of ``text``, sorted by start (spans may nest)."""
     spans: list[Span] = []
-    for kind, pattern in PATTERNS:
-        if kind in ("email", "handle") and "@" not in text:
+    lower = text.lower()
+    for kind, needles, pattern in PATTERNS:
+        if not any(needle in lower for needle in needles):
             continue
         for match in pattern.finditer(text):
             start, end = match.span("body") if "body" in pattern.groupindex else match.span()
             if end > start:
                 spans.append(Span(start, end, kind))
-    if not text.isascii():
+    if any(word in lower for word in _TITLE_WORDS) and any(q in text for q in _QUOTES):
+        spans += _titles(text)
+    if "." in text:
+        spans += _anchored(text, _TOP_LEVEL, _DOMAIN, "link")
+        spans += _anchored(text, _FILE_TYPE, _FILE_NAME, "file name")
+    if has_non_latin_letter(text):
         spans += _foreign_spans(text)
     spans.sort(key=lambda span: (span.start, -span.end))
     # A span inside another is the same text seen twice ("example.com/a.html" inside a
@@ -140,6 +192,31 @@ def find_protected(text: str) -> tuple[Span, ...]:
     return tuple(kept)
 
 
+def _titles(text: str) -> list[Span]:
+    spans = []
+    for quote in _OPEN_QUOTE.finditer(text):
+        if _TITLE_WORD.search(text, max(0, quote.start() - 24), quote.start()):
+            body = _TITLE_BODY.match(text, quote.end())
+            if body is not None:
+                spans.append(Span(*body.span("body"), "title"))
+    return spans
+
+
+def _anchored(text: str, anchor: regex.Pattern, pattern: regex.Pattern, kind: str):
+    """Spans of ``pattern`` found from an ``anchor`` inside them back to their start."""
+    spans, done = [], 0
+    for hit in anchor.finditer(text):
+        start = hit.start()
+        while start > done and _DOMAIN_CHAR.match(text[start - 1]):
+            start -= 1
+        match = pattern.match(text, start)
+        body = "body" if "body" in pattern.groupindex else 0
+        if match is not None and match.end(body) > done:
+            spans.append(Span(*match.span(body), kind))
+            done = match.end()
+    return spans
+
+
 def find_protected_in(log) -> tuple[Span, ...]:
     """The protected spans of a change log's current text, located in its input."""
     return tuple(
@@ -149,22 +226,38 @@ def find_protected_in(log) -> tuple[Span, ...]:
 
 def _mostly_foreign(text: str) -> bool:
     """Whether most letters of ``text`` are of a script other than Latin."""
-    letters = _LETTER.findall(text)
-    foreign = sum(1 for letter in letters if not has_latin_letter(letter))
-    return foreign > 0 and foreign * 2 > len(letters)
+    counts = letter_scripts(text)
+    latin = counts.get("Latin", 0)
+    return sum(counts.values()) > 2 * latin
 
 
 def _foreign_spans(text: str) -> list[Span]:
     """Lines, quotations and bracketed glosses mostly in another script."""
     spans = []
-    for pattern, kind in ((_LINE, "foreign"), (_QUOTED, "foreign"), (_BRACKETED, "gloss")):
-        for match in pattern.finditer(text):
-            body = match.group("body") if "body" in pattern.groupindex else match.group()
-            if body.isascii() or not _mostly_foreign(body):
-                continue
-            start, end = match.span("body") if "body" in pattern.groupindex else match.span()
-            spans.append(Span(start, end, kind))
+    for line_start, line_end in _lines_with_foreign_letters(text):
+        for pattern, kind in ((_LINE, "foreign"), (_QUOTED, "foreign"), (_BRACKETED, "gloss")):
+            for match in pattern.finditer(text, line_start, line_end):
+                body = match.group("body") if "body" in pattern.groupindex else match.group()
+                if not _FOREIGN_LETTER.search(body) or not _mostly_foreign(body):
+                    continue
+                start, end = match.span("body") if "body" in pattern.groupindex else match.span()
+                spans.append(Span(start, end, kind))
     return spans
+
+
+def _lines_with_foreign_letters(text: str):
+    """(start, end) of each line holding a letter of a script other than Latin."""
+    done = -1
+    for run in NON_ASCII_RUN.finditer(text):
+        if run.end() <= done:
+            continue
+        letter = _FOREIGN_LETTER.search(text, max(run.start(), done), run.end())
+        if letter is None:
+            continue
+        start = text.rfind("\n", 0, letter.start()) + 1
+        end = text.find("\n", letter.start())
+        done = len(text) if end == -1 else end
+        yield start, done
 
 
 def _allowed(span: Span, edit: Edit, start: int, end: int) -> bool:

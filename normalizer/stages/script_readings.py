@@ -76,8 +76,8 @@ class _WordList:
         """At most ``limit`` words starting with ``prefix``, in order."""
         low = bisect.bisect_left(self.offsets, prefix, key=self._word)
         found = []
-        for offset in itertools.islice(self.offsets, low, low + limit):
-            word = self._word(offset)
+        for index in range(low, min(low + limit, len(self.offsets))):
+            word = self._word(self.offsets[index])
             if not word.startswith(prefix):
                 break
             found.append(word)
