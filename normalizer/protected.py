@@ -76,7 +76,7 @@ PATTERNS: tuple[tuple[str, tuple[str, ...], regex.Pattern], ...] = tuple(
         ),
         (
             "gloss",
-            _LANGUAGE_NAMES,
+            tuple(f"in {name}" for name in _LANGUAGE_NAMES),
             rf"\bin\s+{_LANGUAGES}\b(?:\s+(?:is|as|reads|spelled|written|means))?[\s,:]*"
             rf"(?P<body>{_NON_LATIN}(?:[\p{{M}} \-']*{_NON_LATIN})*)",
         ),
