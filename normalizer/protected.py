@@ -48,7 +48,6 @@ _FILE_TYPES = (
     "xls", "xlsx", "ppt", "pptx", "json", "xml", "zip", "py", "js", "mp4", "mp3",
 )  # fmt: skip
 _LANGUAGE_NAMES = _LANGUAGES[3:-1].lower().split("|")
-_QUOTES = ('"', "“", "‘", "'", "«", "„")
 
 #: (kind, needles, pattern): a pattern runs only on a text holding one of its needles
 #: (lower case) — most news holds no link at all, and a substring test costs nothing
@@ -118,6 +117,14 @@ _TITLE_WORDS = (
 _TITLE_WORD = regex.compile(
     rf"\b(?:{'|'.join(_TITLE_WORDS)}|entitled)s?,?\s{{0,3}}$", regex.IGNORECASE
 )
+# A title without quotes, right after "the book", "the report" …: its run of capitalised
+# words (small words between them), as publishers capitalise titles.
+_BARE_TITLE = regex.compile(
+    r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Aa]) (?:book|novel|film|movie|documentary|"
+    r"report|memoir|biography|album|song|poem|play|study)(?:,? (?:titled|entitled|called))? "
+    r"(?P<body>\p{Lu}[\w'’-]*(?: (?:(?:of|the|and|for|in|on|a|an|to|at|by|with|from) )*"
+    r"\p{Lu}[\w'’-]*)*)"
+)
 _TITLE_BODY = regex.compile(r"(?P<body>[^”\"’'»“\n]{1,200})[”\"’'»“]")
 _FILE_TYPE = regex.compile(rf"\.(?:{'|'.join(_FILE_TYPES)})\b", regex.IGNORECASE)
 _FILE_NAME = regex.compile(rf"[\w\-]+\.(?:{'|'.join(_FILE_TYPES)})\b", regex.IGNORECASE)
@@ -173,7 +180,7 @@ def find_protected(text: str) -> tuple[Span, ...]:
             start, end = match.span("body") if "body" in pattern.groupindex else match.span()
             if end > start:
                 spans.append(Span(start, end, kind))
-    if any(word in lower for word in _TITLE_WORDS) and any(q in text for q in _QUOTES):
+    if any(word in lower for word in _TITLE_WORDS):
         spans += _titles(text)
     if "." in text:
         spans += _anchored(text, _TOP_LEVEL, _DOMAIN, "link")
@@ -193,7 +200,7 @@ def find_protected(text: str) -> tuple[Span, ...]:
 
 
 def _titles(text: str) -> list[Span]:
-    spans = []
+    spans = [Span(*match.span("body"), "title") for match in _BARE_TITLE.finditer(text)]
     for quote in _OPEN_QUOTE.finditer(text):
         if _TITLE_WORD.search(text, max(0, quote.start() - 24), quote.start()):
             body = _TITLE_BODY.match(text, quote.end())

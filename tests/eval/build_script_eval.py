@@ -269,6 +269,7 @@ PROTECTED = [
     "The link was https://example.com/Naryшkin and nothing more.",
     "The page https://example.com/Οman-talks loaded slowly.",
     "The title in Greek, «Ο Μιχαήλ», was kept by the publisher.",
+    "Critics praised the book Hifter and the Fall of Sirt for its maps.",
 ]
 SCRIPT_TRAPS = [
     "The dose was 50 μg per day, the study said.",
