@@ -12,6 +12,7 @@ Three repairs, from most to least certain:
 from __future__ import annotations
 
 import regex
+from wordfreq import zipf_frequency
 
 from gazetteer.folding import fold_key
 from normalizer.confusables import from_latin, latin_twin, to_latin
@@ -25,6 +26,7 @@ from normalizer.script_data import (
     script_of,
 )
 from normalizer.stages.script_readings import (
+    COMMON_ZIPF,
     NATIVE_LANGUAGES,
     choose,
     known,
@@ -52,6 +54,8 @@ _NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \t]+$")
 _NEIGHBOUR_AFTER = regex.compile(r"[ \t]+(\p{L}+)")
 # MT debris is one to three letters of the source word; a longer run is a word of its own.
 _MAX_DEBRIS_LETTERS = 4
+# A foreign run this long, standing alone after an English word, is a word of its own.
+_WORD_LETTERS = 3
 _MORE_FOREIGN = regex.compile(rf"[ \t]*[{_DEBRIS}]")
 # Extra letters allowed between fragments beyond the foreign ones (MT drops or doubles).
 _GAP_SLACK = 2
@@ -274,11 +278,14 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
     letters = sum(1 for char in foreign if char.isalpha())
     if middle is None or letters > _MAX_DEBRIS_LETTERS or _MORE_FOREIGN.match(text, match.end()):
         return False  # a word or phrase of that language, not debris
+    standalone = match.group("gap1") and (not match.group("suf") or match.group("gap2"))
+    pre = match.group("pre")
+    if standalone and letters >= _WORD_LETTERS and pre.islower() and _is_english(pre):
+        return False  # "his son علي": an Arabic word after an English one, not its debris
     suf = match.group("suf") or ""
     attempts = [(suf, match.end())] if suf else []
     if not suf or match.group("gap2"):
         attempts.append(("", match.end("foreign")))
-    pre = match.group("pre")
     for tail, tail_end in attempts:
         found = readings(pre, middle + regex.escape(tail.lower()), context.gazetteer)
 
@@ -312,6 +319,10 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
     context.edit(start, end, hit.token, "script.mixed_token", message,
                  confidence=hit.confidence, entity=entity)  # fmt: skip
     return True
+
+
+def _is_english(word: str) -> bool:
+    return zipf_frequency(word.lower(), "en") >= COMMON_ZIPF
 
 
 def _by_neighbour(text: str, start: int, end: int, found: list) -> tuple[list, str]:
