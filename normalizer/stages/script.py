@@ -15,6 +15,7 @@ import regex
 from wordfreq import zipf_frequency
 
 from gazetteer.folding import fold_key
+from gazetteer.index import ARTICLE_TOKENS
 from normalizer.confusables import from_latin, latin_twin, to_latin
 from normalizer.context import Context
 from normalizer.script_data import (
@@ -54,8 +55,6 @@ _NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \t]+$")
 _NEIGHBOUR_AFTER = regex.compile(r"[ \t]+(\p{L}+)")
 # MT debris is one to three letters of the source word; a longer run is a word of its own.
 _MAX_DEBRIS_LETTERS = 4
-# A foreign run this long, standing alone after an English word, is a word of its own.
-_WORD_LETTERS = 3
 _MORE_FOREIGN = regex.compile(rf"[ \t]*[{_DEBRIS}]")
 # Extra letters allowed between fragments beyond the foreign ones (MT drops or doubles).
 _GAP_SLACK = 2
@@ -278,16 +277,15 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
     letters = sum(1 for char in foreign if char.isalpha())
     if middle is None or letters > _MAX_DEBRIS_LETTERS or _MORE_FOREIGN.match(text, match.end()):
         return False  # a word or phrase of that language, not debris
-    standalone = match.group("gap1") and (not match.group("suf") or match.group("gap2"))
     pre = match.group("pre")
-    if standalone and letters >= _WORD_LETTERS and pre.islower() and _is_english(pre):
-        return False  # "his son علي": an Arabic word after an English one, not its debris
     suf = match.group("suf") or ""
     attempts = [(suf, match.end())] if suf else []
     if not suf or match.group("gap2"):
         attempts.append(("", match.end("foreign")))
     for tail, tail_end in attempts:
         found = readings(pre, middle + regex.escape(tail.lower()), context.gazetteer)
+        if match.group("gap1") and not tail:
+            found = _dangling(context.text, match, found, context.gazetteer)
 
         def spelled(hit, tail=tail):
             return hit.token[len(pre) : len(hit.token) - len(tail)]
@@ -321,8 +319,50 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
     return True
 
 
-def _is_english(word: str) -> bool:
-    return zipf_frequency(word.lower(), "en") >= COMMON_ZIPF
+# "in", "of", "to" are above this (Zipf 7); two-letter fragments such as "sh", "mu",
+# "ma" below it (3.7-4.6).
+_FUNCTION_WORD_ZIPF = 5.0
+
+
+def _dangling(text: str, match: regex.Match, found: list, gazetteer) -> list:
+    """The readings of foreign letters a space after a Latin fragment and ending the word.
+
+    The fragment may be a word of its own and the letters another ("his son علي", "Dr
+    ابو", "Ali بر", "Al ما").  After an Arabic article, nothing; after one or two small
+    letters that are no word as common as "in" or "of", only a common English word
+    (sh يخ: sheikh); after a capital or a word or name of its own, only a name whose
+    native spelling holds the letters (Ri در: Ridder, ريدر) or whose other word stands
+    beside it (Yahya Sin ور: Sinwar).
+    """
+    pre, foreign = match.group("pre"), match.group("foreign")
+    if fold_key(pre) in ARTICLE_TOKENS:
+        return []
+    if len(pre) <= 2 and pre.islower():
+        if zipf_frequency(pre, "en") >= _FUNCTION_WORD_ZIPF:
+            return []  # "in", "of": the word itself, not a fragment of one
+        return [hit for hit in found if hit.strong and hit.entity is None]
+    if len(pre) <= 2 or _is_word(pre, gazetteer):
+        return [
+            hit
+            for hit in found
+            if _native_support(hit, foreign) or _neighbour_confirms(text, match, hit)
+        ]
+    return found
+
+
+def _is_word(word: str, gazetteer) -> bool:
+    """Whether ``word`` is a common English word or a name on its own."""
+    return zipf_frequency(word.lower(), "en") >= COMMON_ZIPF or bool(gazetteer.matcher.lookup(word))
+
+
+def _neighbour_confirms(text: str, match: regex.Match, hit) -> bool:
+    """Whether a word beside the damaged one is another word of the name ``hit`` reads as."""
+    if hit.entity is None:
+        return False
+    names = set(fold_key(hit.entity.name).split(" ")) - {fold_key(hit.token)}
+    before = _NEIGHBOUR_BEFORE.search(text, max(0, match.start() - 40), match.start())
+    after = _NEIGHBOUR_AFTER.match(text, match.end(), match.end() + 40)
+    return any(found and fold_key(found.group(1)) in names for found in (before, after))
 
 
 def _by_neighbour(text: str, start: int, end: int, found: list) -> tuple[list, str]:
