@@ -25,14 +25,22 @@ from pathlib import Path
 
 from normalizer import clean
 
-CASES = Path(__file__).resolve().parent.parent / "tests" / "eval" / "cases.jsonl"
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+CASES = EVAL_DIR / "cases.jsonl"
+#: The script-stage classes of issue 10 (``tests/eval/build_script_eval.py``).
+SCRIPT_CASES = EVAL_DIR / "script_cases.jsonl"
 NON_TYPOGRAPHIC = ("entity", "script", "boilerplate")
+#: Classes whose every case must come out unchanged: any change there is false.
+UNCHANGED = ("trap", "protected", "script_trap")
 
 
-def load_cases(path: Path = CASES) -> list[dict]:
-    """The evaluation cases."""
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def load_cases(*paths: Path) -> list[dict]:
+    """The evaluation cases (by default both case files)."""
+    cases = []
+    for path in paths or (CASES, SCRIPT_CASES):
+        with path.open(encoding="utf-8") as handle:
+            cases += [json.loads(line) for line in handle if line.strip()]
+    return cases
 
 
 def score_cases(cases: list[dict]) -> dict:
@@ -48,7 +56,7 @@ def score_cases(cases: list[dict]) -> dict:
         row["correct"] += correct
         changes = [c for c in result.changes if c.category in NON_TYPOGRAPHIC]
         row["changes"] += len(changes)
-        if correct and case["category"] != "trap":
+        if correct and case["category"] not in UNCHANGED:
             row["good_changes"] += len(changes)
         if not correct:
             row["failures"].append({"id": case["id"], "text": case["text"], "got": result.text})

@@ -21,6 +21,9 @@ class DocumentState:
     #: Folded misspellings corrected with strong evidence earlier: token -> (entity, canonical).
     corrected_variants: dict[str, tuple[Entity, str]] = field(default_factory=dict)
     language: str = "und"
+    #: Text no stage may rewrite (links, titles, native-script glosses), in input
+    #: offsets; found once per document, after the encoding stage (``normalizer.protected``).
+    protected: tuple | None = None
 
 
 @dataclass

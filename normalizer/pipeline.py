@@ -25,6 +25,7 @@ from normalizer.changes import (
 from normalizer.context import Context, DocumentState
 from normalizer.errors import GazetteerError, InputError
 from normalizer.options import STAGE_NAMES, CleanOptions
+from normalizer.protected import find_protected_in, hold_back
 from normalizer.stages.boilerplate import remove_boilerplate
 from normalizer.stages.encoding import fix_encoding
 from normalizer.stages.entity import canonicalize_names
@@ -103,10 +104,16 @@ def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tupl
         for stage in enabled:
             if not stage.edits or not dirty[stage.name]:
                 continue
+            if state.protected is None and stage.name != "encoding":
+                # Found in the text as written, once its encoding is repaired: mojibake
+                # can hide where a link ends ("cafÃ©#tag").
+                state.protected = find_protected_in(log)
             context = Context(log.text, options, gazetteer, state)
             stage.run(context)
+            allowed, held = hold_back(context.edits, state.protected or (), log.locate)
+            context.flags.extend(held)
             flags[stage.name] = [with_flag_offsets(flag, log) for flag in context.flags]
-            edits, waited = _non_overlapping(context.edits)
+            edits, waited = _non_overlapping(allowed)
             settled = stage.self_idempotent and not context.unsettled
             dirty[stage.name] = waited or (bool(edits) and not settled)
             if edits:
@@ -174,7 +181,8 @@ def warm_up(gazetteer: gazetteer_package.Gazetteer | None = None) -> None:
     first request is as fast as the others.
     """
     clean(
-        "Khalifa Hifter met Valery Grasimov. Это тест, а это ещё один тест на русском языке.",
+        "Khalifa Hifter met Valery Grasimov and Sergey Naryшkin. "
+        "Это тест, а это ещё один тест на русском языке.",
         gazetteer=gazetteer,
     )
 

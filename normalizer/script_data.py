@@ -1,8 +1,8 @@
-"""Per-script rules in one table, and the look-alike letters between scripts.
+"""Per-script facts in one table, and fast scans for letters of other scripts.
 
-Stages read :data:`SCRIPTS` instead of branching on script names.  The look-alike
-pairs follow the Unicode confusables data (UTS #39, ``confusables.txt``), restricted to
-letters that render identically in common news fonts.
+Stages read :data:`SCRIPTS` instead of branching on script names.  The look-alike letters
+between scripts come from Unicode's confusables data (``normalizer.confusables``), their
+Latin readings from ``normalizer.transliteration``.
 """
 
 from __future__ import annotations
@@ -21,49 +21,27 @@ class ScriptInfo:
     name: str  # Unicode script property value, e.g. "Arabic"
     #: A likely source language for messages ("Arabic letters" reads better than codes).
     label: str
-    #: Letters of this script that look like Latin letters, mapped to them.
-    to_latin: dict[str, str]
-    #: Whether a stray fragment of this script inside a Latin word is MT debris.
-    debris_in_latin: bool = True
 
-
-_CYRILLIC_TO_LATIN = {
-    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
-    "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w",
-    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
-    "С": "C", "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ј": "J", "Ѕ": "S", "Ԛ": "Q",
-    "Ԝ": "W",
-}  # fmt: skip
-# Lower-case Greek letters other than omicron differ visibly from Latin ones and are
-# used as symbols in English text (TNFα, β-blocker): only omicron is a true twin.
-_GREEK_TO_LATIN = {
-    "ο": "o",
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
-    "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-}  # fmt: skip
 
 SCRIPTS: dict[str, ScriptInfo] = {
     info.name: info
     for info in (
-        ScriptInfo("Latin", "Latin", {}, debris_in_latin=False),
-        ScriptInfo("Cyrillic", "Cyrillic", _CYRILLIC_TO_LATIN),
-        ScriptInfo("Greek", "Greek", _GREEK_TO_LATIN),
-        ScriptInfo("Arabic", "Arabic", {}),
-        ScriptInfo("Hebrew", "Hebrew", {}),
-        ScriptInfo("Armenian", "Armenian", {}),
-        ScriptInfo("Georgian", "Georgian", {}),
-        ScriptInfo("Syriac", "Syriac", {}),
-        ScriptInfo("Thaana", "Thaana", {}),
-        ScriptInfo("Devanagari", "Devanagari", {}),
-        ScriptInfo("Han", "Chinese", {}),
-        ScriptInfo("Hiragana", "Japanese", {}),
-        ScriptInfo("Katakana", "Japanese", {}),
-        ScriptInfo("Hangul", "Korean", {}),
+        ScriptInfo("Latin", "Latin"),
+        ScriptInfo("Cyrillic", "Cyrillic"),
+        ScriptInfo("Greek", "Greek"),
+        ScriptInfo("Arabic", "Arabic"),
+        ScriptInfo("Hebrew", "Hebrew"),
+        ScriptInfo("Armenian", "Armenian"),
+        ScriptInfo("Georgian", "Georgian"),
+        ScriptInfo("Syriac", "Syriac"),
+        ScriptInfo("Thaana", "Thaana"),
+        ScriptInfo("Devanagari", "Devanagari"),
+        ScriptInfo("Han", "Chinese"),
+        ScriptInfo("Hiragana", "Japanese"),
+        ScriptInfo("Katakana", "Japanese"),
+        ScriptInfo("Hangul", "Korean"),
     )
 }
-
-#: Latin letters that look like Cyrillic ones, for repairing Cyrillic words.
-LATIN_TO_CYRILLIC = {latin: cyrillic for cyrillic, latin in _CYRILLIC_TO_LATIN.items()}
 
 #: A run of letters (with their combining marks): one "word" for script checks.
 WORD = regex.compile(r"[\p{L}\p{M}]+")

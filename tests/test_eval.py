@@ -22,3 +22,22 @@ def test_traps_are_left_alone():
     assert row["cases"] >= 100
     assert row["non_typographic_changes"] == 0, row["failures"][:5]
     assert row["recall"] == 1.0
+
+
+# Issue 10: classes the gazetteer cannot mirror (tests/eval/build_script_eval.py).
+@pytest.mark.parametrize(
+    "category", ["mixed_cyrillic", "mixed_arabic", "lookalike_greek", "lookalike_cyrillic"]
+)
+def test_script_repair_classes(category):
+    row = REPORT[category]
+    assert row["cases"] >= 50
+    assert row["recall"] >= 0.9, row["failures"][:5]
+    assert row["precision"] >= 0.99
+
+
+@pytest.mark.parametrize("category", ["protected", "script_trap"])
+def test_protected_spans_and_script_traps_are_left_alone(category):
+    row = REPORT[category]
+    assert row["cases"] >= 20
+    assert row["non_typographic_changes"] == 0, row["failures"][:5]
+    assert row["recall"] == 1.0, row["failures"][:5]

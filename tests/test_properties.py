@@ -24,7 +24,15 @@ FRAGMENTS = [
     "\n\n\n", "  \n", "😀", "𝔘", "👍🏽", "&amp;", "cafÃ©", "\x1b[31m", "\x00", "\t",
     "Turkey, Russia talks\n\nTurkey, Russia talks\n", "reconciliation government", " ",
     "Al-Wefaq", "ـ", "ﻻ", "حَفْتَرُ", "ّ", "\u202e", "ǅ", "ﬁ", "Ａ",
+    # Mixed-script words, look-alikes, symbols and protected spans (issue 10).
+    "Naryшkin", "Mishусtin", "Sin ور", "Teb بو une", "Tik ري t", "mιnister", "Οman",
+    "parlιament", "Haной", "μg", "kΩ", "TNFα", "β-blockers", "Ελλάδα", "«Лавров — наш»",
+    "(Russian: Сергей Лавров)", "https://example.com/Hifter-Sirt.html", "#Hifter",
+    "@Grasimov", "hifter@example.com", "the book “Hifter in Sirt”", "`Hаftar`", " in Arabic ",
 ]  # fmt: skip
+# Latin, Greek and Cyrillic letters that look alike, and some that do not: words mixing
+# them at random (issue 10).
+MIXED_ALPHABET = "abehikmnoprstuvxyAEHIKMNOPTXY ΑΒΕΗΙΚΜΝΟΡΤΥΧαβγδειμνοπρστυωаеорсухішАВЕКМНОРСТХ"
 
 
 def _alias_sample(size: int = 3000) -> list[str]:
@@ -36,6 +44,12 @@ def _alias_sample(size: int = 3000) -> list[str]:
 ALIASES = _alias_sample()
 texts = st.one_of(
     st.text(max_size=300),
+    st.text(alphabet=MIXED_ALPHABET, max_size=60),
+    st.lists(
+        st.text(alphabet=MIXED_ALPHABET, min_size=1, max_size=10)
+        | st.sampled_from(["Officials said the ", " was seen in ", ". ", " and "]),
+        max_size=12,
+    ).map("".join),
     st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=40).map("".join),
     st.lists(
         st.sampled_from(ALIASES)

@@ -12,11 +12,13 @@ Three repairs, from most to least certain:
 from __future__ import annotations
 
 import regex
+from wordfreq import zipf_frequency
 
 from gazetteer.folding import fold_key
+from gazetteer.index import ARTICLE_TOKENS
+from normalizer.confusables import from_latin, latin_twin, to_latin
 from normalizer.context import Context
 from normalizer.script_data import (
-    LATIN_TO_CYRILLIC,
     NON_ASCII_RUN,
     NON_LATIN_LETTER,
     SCRIPTS,
@@ -24,6 +26,15 @@ from normalizer.script_data import (
     letter_scripts,
     script_of,
 )
+from normalizer.stages.script_readings import (
+    COMMON_ZIPF,
+    NATIVE_LANGUAGES,
+    choose,
+    known,
+    known_native,
+    readings,
+)
+from normalizer.transliteration import pattern, reading, unspelled
 
 _DEBRIS = r"\p{Arabic}\p{Hebrew}\p{Syriac}\p{Thaana}\p{Armenian}\p{Georgian}\p{Han}\p{Hangul}"
 # Latin fragment, foreign letters glued to at least one side, Latin fragment.
@@ -33,6 +44,8 @@ _BROKEN = regex.compile(
     rf"(?P<suf>\p{{Latin}}[\p{{Latin}}\p{{M}}]*)?"
 )
 _DEBRIS_RUN = regex.compile(rf"[{_DEBRIS}][{_DEBRIS}\p{{M}}]*")
+_DEBRIS_SCRIPT = regex.compile(rf"[{_DEBRIS}]")
+_LATIN_PREFIX = regex.compile(r"[\p{Latin}\p{M}]*")
 _FOREIGN_RUN = regex.compile(
     r"[^\P{L}\p{Latin}][\p{L}\p{M}]*(?:[\s\p{P}]{1,3}[^\P{L}\p{Latin}][\p{L}\p{M}]*)*"
 )
@@ -40,50 +53,138 @@ _MARK = regex.compile(r"\p{M}")
 _LINE_AT = regex.compile(r"[^\n]*")
 _NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \t]+$")
 _NEIGHBOUR_AFTER = regex.compile(r"[ \t]+(\p{L}+)")
+# MT debris is one to three letters of the source word; a longer run is a word of its own.
+_MAX_DEBRIS_LETTERS = 4
+_MORE_FOREIGN = regex.compile(rf"[ \t]*[{_DEBRIS}]")
 # Extra letters allowed between fragments beyond the foreign ones (MT drops or doubles).
 _GAP_SLACK = 2
 
 
-def _repair_lookalikes(context: Context, start: int, word: str) -> None:
+def _repair_mixed_word(context: Context, start: int, word: str) -> bool:
+    """Repair a word of Latin letters and Cyrillic, Greek or other look-alike letters.
+
+    The Latin readings are the look-alike one (UTS #39 confusables) and, for Cyrillic
+    and Greek, the transliteration of the foreign letters; the native reading turns the
+    Latin letters into look-alikes of the other script.  A reading is used only when it is
+    a known word or name, and only when it is the one such reading.  Returns whether the
+    word was dealt with here (repaired, flagged or deliberately kept).
+    """
     counts = letter_scripts(word)
     if len(counts) != 2 or "Latin" not in counts:
-        return
+        return False
     other = next(name for name in counts if name != "Latin")
-    table = SCRIPTS[other].to_latin if other in SCRIPTS else {}
-    latin_side = counts["Latin"] > counts[other] or (
-        counts["Latin"] == counts[other] and _latin_context(context.text, start, len(word))
-    )
-    if latin_side and all(
-        char in table for char in word if char.isalpha() and script_of(char) == other
-    ):
-        fixed = "".join(table.get(char, char) for char in word)
-        letters = "".join(sorted({c for c in word if c in table}))
-        context.edit(
-            start,
-            start + len(word),
-            fixed,
-            "script.lookalike",
-            f"{other} look-alike letters {letters!r} inside a Latin word replaced by Latin ones",
-            confidence=0.95,
-        )
-    elif (
-        other == "Cyrillic"
-        and counts[other] > counts["Latin"]
-        and all(
-            char in LATIN_TO_CYRILLIC
-            for char in word
-            if char.isalpha() and script_of(char) == "Latin"
-        )
-    ):
-        fixed = "".join(LATIN_TO_CYRILLIC.get(char, char) for char in word)
-        context.edit(
-            start,
-            start + len(word),
-            fixed,
-            "script.lookalike",
-            "Latin look-alike letters inside a Cyrillic word replaced by Cyrillic ones",
-            confidence=0.95,
-        )
+    if _DEBRIS_SCRIPT.match(_first_of(word, other)):
+        return False  # Arabic letters and the like: the broken-name repair's part
+    if _is_symbol(word, counts, other):
+        return True
+    gazetteer = context.gazetteer
+    latin = _latin_readings(word, other, gazetteer)
+    foreign = "".join(char for char in word if script_of(char) == other)
+    costs = {
+        id(hit): cost - NATIVE_STEPS * _native_support(hit, foreign) for hit, _, _, cost in latin
+    }
+    best = choose([hit for hit, _, _, _ in latin], cost=lambda hit: costs[id(hit)])
+    native = from_latin(word, other) if other in NATIVE_LANGUAGES else None
+    native_known = native is not None and known_native(native, other, gazetteer)
+    # The line decides which way a word with readings both ways goes: a Latin reading in
+    # an English line, a native one in a Russian or Greek line (Hanoi, not Наной).
+    latin_first = _latin_context(context.text, start, len(word))
+    end = start + len(word)
+    if len(best) == 1 and (latin_first or not native_known):
+        found, rule, how, _ = next(item for item in latin if item[0] is best[0])
+        message = f"{how}: {found.token} is {found.evidence}{_native_note(found, foreign)}"
+        entity = found.entity.as_ref() if found.entity is not None else None
+        context.edit(start, end, found.token, rule, message, confidence=found.confidence,
+                     entity=entity)  # fmt: skip
+    elif native_known and (not best or not latin_first):
+        message = f"Latin look-alike letters inside a {other} word replaced by {other} ones"
+        context.edit(start, end, native, "script.lookalike", message, confidence=0.95)
+    else:
+        found = ", ".join(sorted(hit.token for hit in best))
+        what = f"it reads as several known words ({found})" if best else "no known word fits"
+        context.flag(
+            start, end, "script.mixed_token",
+            f"{other} letters {foreign!r} inside a Latin word (read {reading(foreign, other)!r});"
+            f" {what}",
+        )  # fmt: skip
+    return True
+
+
+# A name whose own native spelling holds the foreign letters is read that way two steps
+# more readily (``Gaуa``: Gaoua is Гауа, Gaya is Гая).
+NATIVE_STEPS = 2
+
+
+def _native_support(hit, foreign: str) -> bool:
+    """Whether the entity ``hit`` names has a native spelling holding ``foreign``."""
+    if hit.entity is None or not hit.strong:
+        return False
+    bare = _MARK.sub("", foreign).lower()
+    return any(bare in _MARK.sub("", alias.text).lower() for alias in hit.entity.aliases)
+
+
+def _native_note(hit, foreign: str) -> str:
+    if not _native_support(hit, foreign):
+        return ""
+    return f", whose native spelling holds {foreign!r}"
+
+
+def _first_of(word: str, script: str) -> str:
+    return next(char for char in word if char.isalpha() and script_of(char) == script)
+
+
+def _is_symbol(word: str, counts: dict[str, int], other: str) -> bool:
+    """Units and scientific notation: ``μg``, ``kΩ``, ``TNFα``, ``IFNγ``.
+
+    A Greek small letter after capitals is a symbol; so is a short word with a Greek
+    letter that looks like no Latin one (``μ``, ``Ω``: a unit's prefix or sign).
+    """
+    if other != "Greek":
+        return False
+    latin = [char for char in word if char.isalpha() and script_of(char) == "Latin"]
+    foreign = [char for char in word if char.isalpha() and script_of(char) == other]
+    if all(map(str.isupper, latin)) and all(map(str.islower, foreign)):
+        return True
+    return len(word) <= _SYMBOL_LENGTH and any(latin_twin(char) is None for char in foreign)
+
+
+_SYMBOL_LENGTH = 3  # kΩ, μm, mΩ, μmol is four
+
+
+def _latin_readings(word: str, other: str, gazetteer) -> list:
+    """(reading, rule, how, cost) for each known Latin reading of ``word``, one per token.
+
+    The look-alike reading costs nothing: it is the letter as it looks.
+    """
+    found: dict[str, tuple] = {}
+    lookalike = to_latin(word)
+    if lookalike is not None and (hit := known(lookalike, gazetteer)) is not None:
+        letters = "".join(sorted({char for char in word if script_of(char) == other}))
+        how = f"{other} look-alike letters {letters!r} (Unicode confusables) replaced"
+        found[fold_key(hit.token)] = (hit, "script.lookalike", how, 0)
+    prefix = _LATIN_PREFIX.match(word).group()
+    rest = _rest_pattern(word[len(prefix) :], other)
+    if rest is not None:
+        foreign = "".join(char for char in word if script_of(char) == other)
+        how = f"{other} letters {foreign!r} read as {reading(foreign, other)!r}"
+        for hit in readings(prefix, rest, gazetteer):
+            cost = unspelled(word[len(prefix) :], other, hit.token[len(prefix) :].lower())
+            found.setdefault(fold_key(hit.token), (hit, "script.mixed_token", how, cost or 0))
+    return list(found.values())
+
+
+def _rest_pattern(rest: str, other: str) -> str | None:
+    """A pattern of the Latin spellings of ``rest`` (Latin letters stand for themselves)."""
+    parts = []
+    for char in rest:
+        if script_of(char) == other:
+            piece = pattern(char, other)
+            if piece is None:
+                return None
+            parts.append(f"(?:{piece})")
+        else:
+            parts.append(regex.escape(char.lower()))
+    return "".join(parts)
 
 
 def _latin_context(text: str, start: int, length: int) -> bool:
@@ -128,6 +229,9 @@ def _repair_broken_names(context: Context, runs: list[tuple[int, int]]) -> set[i
         if match is None or match.start("foreign") != debris.start():
             continue
         pre, foreign, suf = match.group("pre"), match.group("foreign"), match.group("suf") or ""
+        if _read_debris(context, match):
+            handled.add(match.start("foreign"))
+            continue
         glued = not match.group("gap1") or (suf and not match.group("gap2"))
         if not glued:
             continue
@@ -158,6 +262,107 @@ def _repair_broken_names(context: Context, runs: list[tuple[int, int]]) -> set[i
                 f"{script} letters {foreign!r} inside a Latin word; no single known name fits",
             )
     return handled
+
+
+def _read_debris(context: Context, match: regex.Match) -> bool:
+    """Repair a word whose foreign letters spell its missing Latin ones (``Sin ور``).
+
+    The Latin fragment before, the letters the foreign ones may stand for, and the
+    fragment after (when one follows; with a space between, the word without it is tried
+    too) must make one known word or name.  Returns whether the run was dealt with.
+    """
+    text, foreign = context.text, match.group("foreign")
+    script = script_of(foreign[0])
+    middle = pattern(foreign, script)
+    letters = sum(1 for char in foreign if char.isalpha())
+    if middle is None or letters > _MAX_DEBRIS_LETTERS or _MORE_FOREIGN.match(text, match.end()):
+        return False  # a word or phrase of that language, not debris
+    pre = match.group("pre")
+    suf = match.group("suf") or ""
+    attempts = [(suf, match.end())] if suf else []
+    if not suf or match.group("gap2"):
+        attempts.append(("", match.end("foreign")))
+    for tail, tail_end in attempts:
+        found = readings(pre, middle + regex.escape(tail.lower()), context.gazetteer)
+        if match.group("gap1") and not tail:
+            found = _dangling(context.text, match, found, context.gazetteer)
+
+        def spelled(hit, tail=tail):
+            return hit.token[len(pre) : len(hit.token) - len(tail)]
+
+        found = choose(
+            found,
+            cost=lambda hit: (
+                unspelled(foreign, script, spelled(hit).lower())
+                - NATIVE_STEPS * _native_support(hit, foreign)
+            ),
+        )
+        if found:
+            end = tail_end
+            break
+    else:
+        return False
+    start, read = match.start(), reading(foreign, script)
+    if len(found) > 1:
+        tokens = ", ".join(sorted(hit.token for hit in found))
+        message = f"{script} letters {foreign!r} (read {read!r}) inside a Latin word; "
+        context.flag(start, end, "script.mixed_token", message + f"several words fit: {tokens}")
+        return True
+    hit = found[0]
+    message = (
+        f"{script} letters {foreign!r} ({read!r}) stand for {spelled(hit)!r} between "
+        f"{pre!r} and {tail!r}: {hit.token} is {hit.evidence}{_native_note(hit, foreign)}"
+    )
+    entity = hit.entity.as_ref() if hit.entity is not None else None
+    context.edit(start, end, hit.token, "script.mixed_token", message,
+                 confidence=hit.confidence, entity=entity)  # fmt: skip
+    return True
+
+
+# "in", "of", "to" are above this (Zipf 7); two-letter fragments such as "sh", "mu",
+# "ma" below it (3.7-4.6).
+_FUNCTION_WORD_ZIPF = 5.0
+
+
+def _dangling(text: str, match: regex.Match, found: list, gazetteer) -> list:
+    """The readings of foreign letters a space after a Latin fragment and ending the word.
+
+    The fragment may be a word of its own and the letters another ("his son علي", "Dr
+    ابو", "Ali بر", "Al ما").  After an Arabic article, nothing; after one or two small
+    letters that are no word as common as "in" or "of", only a common English word
+    (sh يخ: sheikh); after a capital or a word or name of its own, only a name whose
+    native spelling holds the letters (Ri در: Ridder, ريدر) or whose other word stands
+    beside it (Yahya Sin ور: Sinwar).
+    """
+    pre, foreign = match.group("pre"), match.group("foreign")
+    if fold_key(pre) in ARTICLE_TOKENS:
+        return []
+    if len(pre) <= 2 and pre.islower():
+        if zipf_frequency(pre, "en") >= _FUNCTION_WORD_ZIPF:
+            return []  # "in", "of": the word itself, not a fragment of one
+        return [hit for hit in found if hit.strong and hit.entity is None]
+    if len(pre) <= 2 or _is_word(pre, gazetteer):
+        return [
+            hit
+            for hit in found
+            if _native_support(hit, foreign) or _neighbour_confirms(text, match, hit)
+        ]
+    return found
+
+
+def _is_word(word: str, gazetteer) -> bool:
+    """Whether ``word`` is a common English word or a name on its own."""
+    return zipf_frequency(word.lower(), "en") >= COMMON_ZIPF or bool(gazetteer.matcher.lookup(word))
+
+
+def _neighbour_confirms(text: str, match: regex.Match, hit) -> bool:
+    """Whether a word beside the damaged one is another word of the name ``hit`` reads as."""
+    if hit.entity is None:
+        return False
+    names = set(fold_key(hit.entity.name).split(" ")) - {fold_key(hit.token)}
+    before = _NEIGHBOUR_BEFORE.search(text, max(0, match.start() - 40), match.start())
+    after = _NEIGHBOUR_AFTER.match(text, match.end(), match.end() + 40)
+    return any(found and fold_key(found.group(1)) in names for found in (before, after))
 
 
 def _by_neighbour(text: str, start: int, end: int, found: list) -> tuple[list, str]:
@@ -208,16 +413,16 @@ def _flag_untranslated(context: Context, handled: set[int], runs: list[tuple[int
             if start in handled or not any(c.isalpha() for c in run.group()):
                 continue
             script = script_of(run.group()[0])
-            if script in ("Cyrillic", "Greek") and all(
-                char in SCRIPTS[script].to_latin for char in run.group() if char.isalpha()
-            ):
-                continue  # look-alike letters: handled (or deliberately kept) above
+            if script == "Greek" and sum(map(str.isalpha, run.group())) <= 2:
+                continue  # a symbol (μ, Ω, β-blockers), not text
+            label = SCRIPTS.get(script, SCRIPTS["Latin"]).label
+            read = reading(run.group(), script)
+            says = f"; it reads {read!r}" if read else ""
             context.flag(
                 start,
                 start + len(run.group()),
                 "script.untranslated",
-                f"untranslated {SCRIPTS.get(script, SCRIPTS['Latin']).label} text "
-                "in an English line",
+                f"untranslated {label} text {run.group()!r} in an English line{says}",
             )
 
 
@@ -229,7 +434,9 @@ def repair_mixed_script(context: Context) -> None:
     runs = [match.span() for match in NON_ASCII_RUN.finditer(text)]
     if not any(NON_LATIN_LETTER.search(text, start, end) for start, end in runs):
         return  # only Latin letters: nothing of another script to repair or flag
+    in_words: set[int] = set()
     for start, word in _mixed_words(text, runs):
-        _repair_lookalikes(context, start, word)
-    handled = _repair_broken_names(context, runs)
+        if _repair_mixed_word(context, start, word):
+            in_words.update(range(start, start + len(word)))
+    handled = _repair_broken_names(context, runs) | in_words
     _flag_untranslated(context, handled, runs)

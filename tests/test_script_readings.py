@@ -1,0 +1,81 @@
+"""The script stage's readings of foreign letters (issue 10): repairs, flags, directions."""
+
+from __future__ import annotations
+
+import pytest
+
+from normalizer import clean
+
+
+def _script_flags(result):
+    return [flag for flag in result.flags if flag.category == "script"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "evidence"),
+    [
+        ("Sergey Naryшkin spoke.", "Sergey Naryshkin spoke.", "'ш' read as 'sh'"),
+        ("Yahya Sin ور was seen.", "Yahya Sinwar was seen.", "stand for 'war'"),
+        ("the parlιament voted", "the parliament voted", "Unicode confusables"),
+    ],
+)
+def test_a_repair_says_what_the_letters_read_and_why_the_result_is_known(text, expected, evidence):
+    result = clean(text)
+    assert result.text == expected
+    (change,) = [c for c in result.changes if c.category == "script"]
+    assert evidence in change.message
+    assert " is " in change.message  # "... is the name ..." / "... is an English word ..."
+
+
+def test_untranslated_fragments_are_flagged_one_each_with_script_and_reading():
+    text = "He said الله أكبر loudly, then «Слава Україні» was heard, and שלום too."
+    result = clean(text)
+    assert result.text == text
+    flags = [f for f in _script_flags(result) if f.rule == "script.untranslated"]
+    assert [text[f.start : f.end] for f in flags] == ["الله أكبر", "Слава Україні", "שלום"]
+    assert "Arabic" in flags[0].message and "reads 'allh akbr'" in flags[0].message
+    assert "Cyrillic" in flags[1].message and "reads 'Slava Ukrayini'" in flags[1].message
+    assert "Hebrew" in flags[2].message and "reads" in flags[2].message
+
+
+def test_a_word_with_several_known_readings_is_flagged_not_changed():
+    # huمص: hummus, humus, hums all fit, none clearly ahead of the others.
+    text = "The word huمص appeared in the headline."
+    result = clean(text)
+    assert result.text == text
+    (flag,) = _script_flags(result)
+    assert "several" in flag.message and "hummus" in flag.message
+
+
+def test_a_name_whose_native_spelling_holds_the_letters_is_preferred():
+    # Gaуa: Gaya (у as the look-alike y) or Gaoua (у read as "ou"); Gaoua is Гауа.
+    result = clean("Aid reached Gaуa on Monday.")
+    assert result.text == "Aid reached Gaoua on Monday."
+    assert "native spelling holds" in result.changes[0].message
+
+
+def test_a_word_whose_repair_is_unknown_is_flagged_not_changed():
+    text = "The code word was Blоrfx, the report said."
+    result = clean(text)
+    assert result.text == text
+    (flag,) = _script_flags(result)
+    assert "Cyrillic" in flag.message and "no known word" in flag.message
+
+
+def test_the_line_decides_the_direction():
+    # Three Cyrillic letters of five: in an English line it is Hanoi, not Наной ...
+    assert clean("Talks resumed in Haной on Friday.").text == "Talks resumed in Hanoi on Friday."
+    # ... and a Latin a inside a Russian word, in a Russian line, becomes Cyrillic.
+    assert clean("Захарова сказала: «Это нaш ответ».").text == "Захарова сказала: «Это наш ответ»."
+
+
+def test_latin_look_alikes_inside_a_greek_word_in_a_greek_line():
+    text = "Ο πρωθυπουργός μίλησε για την οικονoμία της χώρας."
+    assert clean(text).text == "Ο πρωθυπουργός μίλησε για την οικονομία της χώρας."
+
+
+@pytest.mark.parametrize("text", ["50 μg daily", "a 10 kΩ resistor", "TNFα levels", "β-blockers"])
+def test_units_and_scientific_notation_are_neither_changed_nor_flagged(text):
+    result = clean(text)
+    assert result.changes == ()
+    assert _script_flags(result) == []
