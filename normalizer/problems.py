@@ -82,6 +82,8 @@ PROBLEM_TYPES = {
         ProblemType("line-too-large", 413, "Batch line is larger than the limit"),
         ProblemType("batch-too-large", 413, "Batch is larger than the limit"),
         ProblemType("unsupported-media-type", 415, "Unsupported media type"),
+        ProblemType("uri-too-long", 414, "Request line is too long"),
+        ProblemType("headers-too-large", 431, "Header fields are too large"),
         ProblemType("http-error", 400, "HTTP error"),
         ProblemType("not-ready", 503, "Service not ready"),
         ProblemType("internal-error", 500, "Internal error"),

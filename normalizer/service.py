@@ -40,6 +40,7 @@ from normalizer.batch import (
     parse_json,
     read_document,
 )
+from normalizer.bodies import read_body
 from normalizer.pipeline import clean
 from normalizer.problems import ApiError, handle_error, json_bytes
 from normalizer.reload import GazetteerHolder
@@ -119,9 +120,9 @@ def _json(value: Any, status: int = 200) -> Response:
 def clean_text() -> Response:
     """Clean one text: a JSON ``{"text", "options"}`` body, or the raw text."""
     if _media_type(JSON, TEXT) == JSON:
-        text, options = read_document(parse_json(request.get_data(cache=False)))
+        text, options = read_document(parse_json(read_body()))
     else:
-        text, options = _plain_text(request.get_data(cache=False)), None
+        text, options = _plain_text(read_body()), None
     result = clean(text, options, gazetteer=_state().gazetteer).to_dict()
     metrics.observe_result(result)
     return _json(result)
