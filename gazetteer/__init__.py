@@ -23,7 +23,7 @@ from gazetteer.index import (
     source_digest,
     store_cached,
 )
-from gazetteer.loader import SourceFile, load_sources
+from gazetteer.loader import SourceFile, parse_sources, read_files
 from gazetteer.matcher import Candidate, FuzzyMatch, Matcher, Mention
 from gazetteer.schema import Alias, Entity, Form, Kind, Policy
 
@@ -117,13 +117,17 @@ def load(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) ->
     missing = [path for path in paths if not path.is_file()]
     if missing:
         raise GazetteerDataError([Problem(str(path), 0, "no such file") for path in missing])
-    digest = source_digest(list(paths))
+    # Read once: the digest names the very bytes compiled below.  Hashing one read and
+    # compiling a second one cached an old (or broken) file under a new digest when a
+    # curator saved the file in between, and served it from then on.
+    contents = read_files(paths)
+    digest = source_digest(contents)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     cached = load_cached(cache, digest)
     if cached is None:
         # Validated and compiled once; the cache is keyed by the files' bytes, so a hit
         # is data that passed validation before.
-        sources = load_sources(paths)
+        sources = parse_sources(contents)
         entities = tuple(entity for source in sources for entity in source.entities)
         index = CompiledIndex(entities)
         # Each source keeps a view of the index's table, so that the cache holds the
