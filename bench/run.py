@@ -17,6 +17,7 @@ from pathlib import Path
 import ftfy
 
 import gazetteer
+from bench.hostile import bench_hostile
 from bench.http import bench_http
 from bench.synthetic import write_synthetic
 from normalizer import clean, warm_up
@@ -140,6 +141,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-hostile", action="store_true")
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--http-threads", type=int, default=2)
     args = parser.parse_args()
@@ -148,6 +150,8 @@ def main() -> None:
     if not args.skip_scale:
         sizes = [int(size) for size in args.sizes.split(",")]
         report["alias_scale"] = bench_scale(texts, sizes, max(5, args.repeat))
+    if not args.skip_hostile:
+        report["hostile_growth"] = bench_hostile()
     if not args.skip_http:
         report["http"] = bench_http(seconds=args.http_seconds, threads=args.http_threads)
     print(json.dumps(report, indent=2))

@@ -91,7 +91,7 @@ def test_chunked_json_over_the_limit_is_413_not_invalid_json(server):
 
 
 def test_chunked_text_at_the_limit_is_cleaned_whole(server):
-    body = (WORDS * 40)[:LIMIT - 5] + b" end."
+    body = (WORDS * 40)[: LIMIT - 5] + b" end."
     assert len(body) == LIMIT
     status, _, answer = exchange(server, chunked("/v1/clean", TEXT, [body[:500], body[500:]]))
     assert status == 200
