@@ -10,7 +10,7 @@
 # The base image is an argument, for machines where Docker Hub is out of reach: any
 # Debian-like image with python3 (3.11 or later), python3-venv and useradd will do, e.g.
 #   docker build --build-arg PYTHON_IMAGE=local/debian-python:bookworm -t normalizer .
-# (scripts/image-test.sh makes such a base with debootstrap when it has to).
+# (scripts/image_test.py makes such a base with debootstrap when it has to).
 #
 # A custom gazetteer: mount a folder on /gazetteer and name its files, either instead of
 # the built-in gazetteer or in addition to it ("default" is the built-in one):

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install test lint serve bench eval gazetteer clean
+.PHONY: install test lint serve bench eval gazetteer clean image-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,6 @@ gazetteer: $(STAMP) ## rebuild the shipped gazetteer files from their sources
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+image-test: $(STAMP) ## build the Docker image and run it as an operator would (needs a Docker engine)
+	$(BIN)/python scripts/image_test.py

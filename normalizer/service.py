@@ -367,12 +367,22 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+# Line breaks and other control characters a client can put in a path (%0A) or header:
+# written as escapes, so that no request can forge a log line of its own.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape_controls(text: str) -> str:
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
+
 class _TextFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The line itself, escaped (a traceback that follows it keeps its lines)."""
+        text = super().formatMessage(record)
         fields = getattr(record, "fields", {})
         extra = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ("method", "path"))
-        return f"{text} {extra}" if extra else text
+        return _escape_controls(f"{text} {extra}" if extra else text)
 
 
 def configure_logging(log_format: str) -> None:

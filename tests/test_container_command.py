@@ -4,7 +4,7 @@ The image's command used to pass ``--host 0.0.0.0 --port 8080`` as flags; flags 
 the environment, so ``docker run -e NORMALIZER_PORT=9000`` still listened on 8080.  Here
 the image's command and health check run as plain processes with the image's
 environment (its ``ENV`` lines) plus what a ``docker run -e`` would add.  The image
-itself is built and run by ``make image-test`` (scripts/image-test.sh).
+itself is built and run by ``make image-test`` (scripts/image_test.py).
 """
 
 from __future__ import annotations
