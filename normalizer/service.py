@@ -70,21 +70,29 @@ class ServiceState:
 
     @property
     def gazetteer(self) -> gazetteer_package.Gazetteer:
-        """The gazetteer to clean with now."""
-        return self.holder.gazetteer
+        """The gazetteer to clean with now; a 503 while none is loaded yet."""
+        gazetteer = self.holder.gazetteer
+        if gazetteer is None:
+            raise ApiError("not-ready", self.holder.waiting_for(), headers={"Retry-After": "1"})
+        return gazetteer
 
     @property
     def gazetteer_stats(self) -> dict[str, Any]:
         """Counted once per gazetteer (0.1 s for the default one)."""
+        self.gazetteer  # noqa: B018 (a 503 while none is loaded)
         return self.holder.stats
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, defer_gazetteer: bool = False
+) -> Flask:
     """Build the Flask app.
 
     ``test_config`` maps Flask config keys to values; keys named like the environment
     variables (``NORMALIZER_TOKEN``) override those settings.  A bad setting raises
     ConfigError and an unreadable gazetteer GazetteerError, before anything is served.
+    With ``defer_gazetteer`` the app starts without one (``/readyz`` answers 503) and the
+    caller loads it into the holder (``normalizer serve``: the master, once it listens).
     """
     config = dict(test_config or {})
     overrides = {s.name: config.pop(s.env_var) for s in SETTINGS if s.env_var in config}
@@ -94,7 +102,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings["max_body_bytes"]
     app.config.update(config)
     spec = resources.files("normalizer").joinpath("openapi.json").read_bytes()
-    gazetteer = load_gazetteer(settings["gazetteer"])
+    gazetteer = None if defer_gazetteer else load_gazetteer(settings["gazetteer"])
     holder = GazetteerHolder(settings["gazetteer"], gazetteer, settings["reload_interval"])
     app.extensions[EXTENSION] = ServiceState(settings, holder, spec)
     configure_logging(settings["log_format"])
@@ -133,6 +141,7 @@ def clean_batch() -> Response:
     """Clean NDJSON lines as they arrive; answer one NDJSON line per input line."""
     _media_type(NDJSON)
     state = _state()
+    state.gazetteer  # noqa: B018 (a 503 before the answer starts, while none is loaded)
     limit = state.settings["max_batch_bytes"]
     if request.content_length is not None and request.content_length > limit:
         raise ApiError("batch-too-large", _batch_limit_detail(limit))
@@ -150,10 +159,8 @@ def healthz() -> Response:
 
 @api.get("/readyz")
 def readyz() -> Response:
-    """Ready: the gazetteer is loaded."""
+    """Ready: the gazetteer is loaded (503 saying what it waits for, until then)."""
     gazetteer = _state().gazetteer
-    if gazetteer is None:
-        raise ApiError("not-ready", "The gazetteer is not loaded yet.")
     return _json(
         {"status": "ready", "gazetteer": {"name": gazetteer.name, "version": gazetteer.version}}
     )
@@ -162,7 +169,8 @@ def readyz() -> Response:
 @api.get("/metrics")
 def prometheus_metrics() -> Response:
     """Prometheus text format, summed over every worker process."""
-    body, content_type = metrics.render()
+    gazetteer = _state().holder.gazetteer
+    body, content_type = metrics.render(gazetteer.version if gazetteer is not None else None)
     return Response(body, content_type=content_type)
 
 
