@@ -78,6 +78,7 @@ PROBLEM_TYPES = {
         ProblemType("unauthorized", 401, "Missing or wrong bearer token"),
         ProblemType("not-found", 404, "No such endpoint"),
         ProblemType("method-not-allowed", 405, "Method not allowed on this endpoint"),
+        ProblemType("request-timeout", 408, "Request not received in time"),
         ProblemType("body-too-large", 413, "Body is larger than the limit"),
         ProblemType("line-too-large", 413, "Batch line is larger than the limit"),
         ProblemType("batch-too-large", 413, "Batch is larger than the limit"),
