@@ -191,7 +191,10 @@ def compile_apart(names: tuple[str, ...]) -> str | None:
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         message = pipe.read()
-    _, status = os.waitpid(child, 0)
+    try:
+        _, status = os.waitpid(child, 0)
+    except ChildProcessError:  # gunicorn's master reaps any child that ends: so be it
+        status = 0  # a child that died unheard is caught by the load that follows
     if status != 0:
         return f"the compiling process ended with status {status}"
     return message.decode() or None
