@@ -153,6 +153,17 @@ def wait_healthy(name: str, timeout: float = 120) -> float:
     raise AssertionError(f"{name} not healthy:\n{docker('logs', name, check=False)}")
 
 
+def wait_ready(port: int, timeout: float = 180) -> float:
+    """Seconds until /readyz answers 200 (the port answers /healthz before that)."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        with contextlib.suppress(OSError, ValueError):
+            if request(port, "GET", "/readyz")[0] == 200:
+                return time.monotonic() - started
+        time.sleep(0.5)
+    raise AssertionError("/readyz not 200 in time")
+
+
 def request(port: int, method: str, path: str, body: bytes | None = None, kind: str = "text/plain"):
     """(status, JSON answer) of one request."""
     call = urllib.request.Request(
@@ -178,6 +189,7 @@ def check_default_container() -> None:
     name = "normalizer-image-test"
     port = run(name, {})
     check("healthy", True, f"after {wait_healthy(name):.1f} s")
+    check("ready", True, f"{wait_ready(port):.1f} s later")
     uid = docker("exec", name, "id", "-u")
     check("runs as a non-root user", uid not in ("", "0"), f"uid {uid}")
     text = SEED.read_text(encoding="utf-8")
@@ -213,6 +225,7 @@ def check_configured_container() -> None:
         port = run(name, env, f"--volume={folder}:/gazetteer:ro")
         try:
             wait_healthy(name)
+            wait_ready(port)
             _, stats = request(port, "GET", "/v1/gazetteer")
             files = [entry["file"] for entry in stats["files"]]
             check("the mounted gazetteer is loaded", "custom.jsonl" in files, files)
