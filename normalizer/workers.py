@@ -131,6 +131,9 @@ class ThreadWorker(ProblemErrors, gthread.ThreadWorker):
 
     def accept(self, listener) -> None:
         """Accept a connection and start reading its request in the event loop."""
+        if self.cfg.is_ssl:  # TLS is read by the thread that shakes hands (not used here)
+            super().accept(listener)
+            return
         try:
             client, address = listener.accept()
         except OSError:
@@ -164,13 +167,18 @@ class ThreadWorker(ProblemErrors, gthread.ThreadWorker):
             self.poller.unregister(client)
             del self.reading[conn]
             conn.init()  # blocking from here on, in a thread
-            conn.sock.settimeout(self.cfg.timeout or None)
             conn.parser.unreader.unread(bytes(data))
             conn.data_ready = True
             self.enqueue_req(conn)
         elif not chunk:
             problem = ApiError("bad-request", "The request ended before its head was complete.")
             self._drop(conn, problem_response(problem, None) if data else b"")
+
+    def handle_request(self, req, conn):
+        """Serve one request; each read of the rest of its body waits at most ``timeout``
+        seconds (set here: the thread made the socket blocking, without a timeout)."""
+        conn.sock.settimeout(self.cfg.timeout or None)
+        return super().handle_request(req, conn)
 
     def _drop(self, conn, answer: bytes = b"") -> None:
         self.reading.pop(conn, None)
