@@ -120,3 +120,24 @@ def test_a_request_not_sent_in_time_is_answered_408(server):
 )
 def test_request_complete(data, complete):
     assert request_complete(data, head_limit=100) is complete
+
+
+def test_a_body_that_stalls_in_a_thread_is_answered_400_after_the_timeout(
+    start_server, new_port, child_env, small_gazetteer
+):
+    """A chunked body is read by a thread; a stalled one frees it after ``--timeout``."""
+    port = new_port()
+    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    argv = [executable, "serve", "--port", str(port), "--workers", "1", "--threads", "1"]
+    argv += ["--timeout", "2"]
+    with start_server(argv, port, env={"NORMALIZER_GAZETTEER": small_gazetteer[0]}):
+        with socket.create_connection(("127.0.0.1", port), timeout=HANG) as sock:
+            sock.sendall(
+                b"POST /v1/clean HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n7\r\nKhalifa\r\n"
+            )
+            response = http.client.HTTPResponse(sock, method="POST")
+            response.begin()
+            assert response.status == 400
+            assert json.loads(response.read())["type"] == PROBLEM_TYPES["bad-request"].uri
+        assert clean_request(port)[0] == 200  # the one thread is free again
