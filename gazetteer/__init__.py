@@ -41,6 +41,7 @@ __all__ = [
     "Policy",
     "Problem",
     "default_paths",
+    "is_compiled",
     "load",
     "load_default",
 ]
@@ -141,6 +142,17 @@ def load(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) ->
         store_cached(cache, digest, cached)
     sources, index = cached
     return Gazetteer(sources, index, digest, tuple(str(path) for path in paths))
+
+
+def is_compiled(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) -> bool:
+    """Whether the compiled index of these files, as they are now, is in the cache (so
+    that :func:`load` reads it instead of compiling); False for unreadable files."""
+    try:
+        digest = source_digest(read_files(paths))
+    except GazetteerDataError:
+        return False
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    return (cache / f"index-{digest}.pickle").is_file()
 
 
 @functools.lru_cache(maxsize=1)

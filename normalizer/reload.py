@@ -25,10 +25,12 @@ import ctypes.util
 import gc
 import logging
 import os
+import tempfile
 import threading
 import time
 from typing import Any
 
+import gazetteer as gazetteer_package
 from normalizer import metrics
 from normalizer.errors import GazetteerError
 from normalizer.settings import gazetteer_files, load_gazetteer
@@ -94,7 +96,7 @@ class GazetteerHolder:
             if current == self._signature:
                 return False
             started = time.perf_counter()
-            error = compile_apart(self.names)
+            error = None if self._cached_first_load() else compile_apart(self.names)
             if error is not None:
                 self._failed(current, error, first=self._signature is None)
                 return True
@@ -103,6 +105,13 @@ class GazetteerHolder:
                 release_memory()
             self._load(current, started)
             return True
+
+    def _cached_first_load(self) -> bool:
+        """A first load from the index cache needs no compiling child: nothing is there
+        to fragment the heap, and the child would only read the cache once more (1 s)."""
+        if self.gazetteer is not None or self._signature is not None:
+            return False
+        return gazetteer_package.is_compiled(gazetteer_files(self.names))
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -173,28 +182,30 @@ class GazetteerHolder:
 
 def compile_apart(names: tuple[str, ...]) -> str | None:
     """Load the gazetteer ``names`` in a child process (which writes the compiled index
-    to the cache); the error it met, or None."""
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:  # the child: load, report, leave without running any cleanup
-        os.close(read_end)
+    to the cache); the error it met, or None.
+
+    The child reports through a temporary file, not a pipe: a worker the master forks
+    meanwhile would inherit the pipe's writing end, and its end would never come.
+    """
+    with tempfile.TemporaryFile() as report:
+        child = os.fork()
+        if child == 0:  # the child: load, report, leave without running any cleanup
+            try:
+                load_gazetteer(names, use_process_cache=False)
+                message = b""
+            except GazetteerError as error:
+                message = str(error).encode()
+            except BaseException as error:  # anything at all must reach the parent
+                message = f"unexpected error: {error!r}".encode()
+            report.write(message)
+            report.flush()
+            os._exit(0)
         try:
-            load_gazetteer(names, use_process_cache=False)
-            message = b""
-        except GazetteerError as error:
-            message = str(error).encode()
-        except BaseException as error:  # anything at all must reach the parent
-            message = f"unexpected error: {error!r}".encode()
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(message)
-        os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        message = pipe.read()
-    try:
-        _, status = os.waitpid(child, 0)
-    except ChildProcessError:  # gunicorn's master reaps any child that ends: so be it
-        status = 0  # a child that died unheard is caught by the load that follows
+            _, status = os.waitpid(child, 0)
+        except ChildProcessError:  # gunicorn's master reaps any child that ends: so be it
+            status = 0  # a child that died unheard is caught by the load that follows
+        report.seek(0)
+        message = report.read()
     if status != 0:
         return f"the compiling process ended with status {status}"
     return message.decode() or None

@@ -99,6 +99,7 @@ READ_TIMEOUT = 15.0
 # article is 5-50 KB; a batch or a huge body streams through a thread instead.
 BUFFERED_BODY_BYTES = 1024 * 1024
 HEAD_END = b"\r\n\r\n"
+STOP_LINGER = gthread.STOP_KEEPALIVE_LINGER  # seconds a stopping worker waits for a request
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d{1,12})[ \t]*\r\n", re.I)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding:", re.I)
 
@@ -191,12 +192,14 @@ class ThreadWorker(ProblemErrors, gthread.ThreadWorker):
         util.close(conn.sock)
 
     def murder_pending(self) -> None:
-        """Also answer 408 to requests not read in time, and drop unread ones on stop."""
+        """Also answer 408 to requests not read in time.  A stopping worker goes on
+        reading the requests it accepted, for a short while: dropping them would reset
+        connections that a client is using (as on every reload)."""
         super().murder_pending()
         now = time.monotonic()
         for conn, (data, deadline) in list(self.reading.items()):
-            if not self.alive:
-                self._drop(conn)
+            if not self.alive and not data and now > deadline - READ_TIMEOUT + STOP_LINGER:
+                self._drop(conn)  # nothing sent yet: the client will ask another worker
             elif now > deadline:
                 answer = b""
                 if data:  # a client that sent nothing is simply closed

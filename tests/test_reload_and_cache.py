@@ -170,3 +170,14 @@ def test_a_changed_file_is_compiled_once_and_served_by_every_worker(
         records = [json.loads(line) for line in server.log_text().splitlines() if line[:1] == "{"]
         compiles = [r for r in records if r["message"].startswith("gazetteer reloaded")]
         assert len(compiles) == 1, compiles  # once, not once per worker
+
+
+def test_is_compiled_says_whether_load_would_read_the_cache(tmp_path):
+    path, cache = tmp_path / "custom.jsonl", tmp_path / "cache"
+    path.write_bytes(gazetteer_bytes("Old Name"))
+    assert not gazetteer.is_compiled([path], cache_dir=cache)
+    load([path], cache_dir=cache)
+    assert gazetteer.is_compiled([path], cache_dir=cache)
+    path.write_bytes(gazetteer_bytes("New Name"))
+    assert not gazetteer.is_compiled([path], cache_dir=cache)
+    assert not gazetteer.is_compiled([tmp_path / "absent.jsonl"], cache_dir=cache)
