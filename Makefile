@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install test lint serve bench eval gazetteer clean
+.PHONY: install test lint serve bench eval gazetteer clean image-test audit
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,4 +35,18 @@ gazetteer: $(STAMP) ## rebuild the shipped gazetteer files from their sources
 	$(BIN)/python -m gazetteer.build
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .venv-audit build *.egg-info .pytest_cache .hypothesis
+
+image-test: $(STAMP) ## build the Docker image and run it as an operator would (needs a Docker engine)
+	$(BIN)/python scripts/image_test.py
+
+# pip-audit in an environment of its own, so that its dependencies are not audited as ours;
+# pinned: an audit tool's behaviour must not change under us.
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/.installed:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet 'pip-audit==2.10.1'
+	touch $@
+
+audit: $(STAMP) $(AUDIT_VENV)/.installed ## known vulnerabilities in .venv's dependency set (fails when it cannot tell)
+	$(BIN)/python scripts/audit.py --python $(BIN)/python --pip-audit $(AUDIT_VENV)/bin/pip-audit

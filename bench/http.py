@@ -112,11 +112,15 @@ def run_wrk(url: str, script: Path, seconds: int, connections: int) -> dict:
     return figures
 
 
-def serve(command: list[str], port: int, env: dict) -> tuple[subprocess.Popen, float]:
+def serve(
+    command: list[str], port: int, env: dict, ready_path: str = "/healthz"
+) -> tuple[subprocess.Popen, float]:
+    """Start ``command``; seconds until ``ready_path`` answers 200 (our service: /readyz,
+    as its port answers before the gazetteer is in)."""
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    ready = wait_ready(f"http://127.0.0.1:{port}/healthz")
+    ready = wait_ready(f"http://127.0.0.1:{port}{ready_path}")
     return process, ready
 
 
@@ -142,13 +146,14 @@ def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2, thread
         base_port = free_port()
         baseline = [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{base_port}",
                     "--workers", str(workers), "--threads", str(threads),
-                    "--worker-class", "gthread", "--preload",
+                    "--worker-class", "normalizer.workers.ThreadWorker", "--preload",
                     "--chdir", str(ROOT), "bench.baseline_app:app"]  # fmt: skip
-        for name, command, url_port, path in (
-            ("service", ours, port, "/v1/clean"),
-            ("baseline_ftfy", baseline, base_port, "/v1/clean"),
+        for name, command, url_port, ready_path in (
+            ("service", ours, port, "/readyz"),
+            ("baseline_ftfy", baseline, base_port, "/healthz"),
         ):
-            process, ready = serve(command, url_port, env)
+            process, ready = serve(command, url_port, env, ready_path)
+            path = "/v1/clean"
             try:
                 url = f"http://127.0.0.1:{url_port}{path}"
                 run_wrk(url, script, 2, connections)  # warm every worker

@@ -17,7 +17,10 @@ from pathlib import Path
 import ftfy
 
 import gazetteer
+from bench.hostile import bench_hostile
 from bench.http import bench_http
+from bench.reload import bench_start_and_reload
+from bench.slow_clients import bench_slow_clients
 from bench.synthetic import write_synthetic
 from normalizer import clean, warm_up
 from normalizer.stages.language import detect, judge
@@ -140,6 +143,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--skip-hostile", action="store_true")
+    parser.add_argument("--skip-reload", action="store_true")
+    parser.add_argument("--skip-slow-clients", action="store_true")
+    parser.add_argument("--reloads", type=int, default=25)
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--http-threads", type=int, default=2)
     args = parser.parse_args()
@@ -148,6 +155,12 @@ def main() -> None:
     if not args.skip_scale:
         sizes = [int(size) for size in args.sizes.split(",")]
         report["alias_scale"] = bench_scale(texts, sizes, max(5, args.repeat))
+    if not args.skip_hostile:
+        report["hostile_growth"] = bench_hostile()
+    if not args.skip_reload:
+        report["start_and_reload"] = bench_start_and_reload(args.reloads)
+    if not args.skip_slow_clients:
+        report["slow_clients"] = bench_slow_clients()
     if not args.skip_http:
         report["http"] = bench_http(seconds=args.http_seconds, threads=args.http_threads)
     print(json.dumps(report, indent=2))

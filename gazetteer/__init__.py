@@ -23,7 +23,7 @@ from gazetteer.index import (
     source_digest,
     store_cached,
 )
-from gazetteer.loader import SourceFile, load_sources
+from gazetteer.loader import SourceFile, parse_sources, read_files
 from gazetteer.matcher import Candidate, FuzzyMatch, Matcher, Mention
 from gazetteer.schema import Alias, Entity, Form, Kind, Policy
 
@@ -41,6 +41,7 @@ __all__ = [
     "Policy",
     "Problem",
     "default_paths",
+    "is_compiled",
     "load",
     "load_default",
 ]
@@ -117,13 +118,17 @@ def load(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) ->
     missing = [path for path in paths if not path.is_file()]
     if missing:
         raise GazetteerDataError([Problem(str(path), 0, "no such file") for path in missing])
-    digest = source_digest(list(paths))
+    # Read once: the digest names the very bytes compiled below.  Hashing one read and
+    # compiling a second one cached an old (or broken) file under a new digest when a
+    # curator saved the file in between, and served it from then on.
+    contents = read_files(paths)
+    digest = source_digest(contents)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     cached = load_cached(cache, digest)
     if cached is None:
         # Validated and compiled once; the cache is keyed by the files' bytes, so a hit
         # is data that passed validation before.
-        sources = load_sources(paths)
+        sources = parse_sources(contents)
         entities = tuple(entity for source in sources for entity in source.entities)
         index = CompiledIndex(entities)
         # Each source keeps a view of the index's table, so that the cache holds the
@@ -137,6 +142,17 @@ def load(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) ->
         store_cached(cache, digest, cached)
     sources, index = cached
     return Gazetteer(sources, index, digest, tuple(str(path) for path in paths))
+
+
+def is_compiled(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) -> bool:
+    """Whether the compiled index of these files, as they are now, is in the cache (so
+    that :func:`load` reads it instead of compiling); False for unreadable files."""
+    try:
+        digest = source_digest(read_files(paths))
+    except GazetteerDataError:
+        return False
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    return (cache / f"index-{digest}.pickle").is_file()
 
 
 @functools.lru_cache(maxsize=1)

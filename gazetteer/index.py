@@ -20,7 +20,7 @@ import tempfile
 import time
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -300,12 +300,13 @@ class CompiledIndex:
         return self.canonical_tokens[low:high]
 
 
-def source_digest(paths: list[Path]) -> str:
-    """A digest of the source files' bytes and the index layout version."""
+def source_digest(contents: Iterable[tuple[Path, bytes]]) -> str:
+    """A digest of the source files' names and bytes (as read once, then compiled from
+    these very bytes) and the index layout version."""
     digest = hashlib.sha256(f"index-v{INDEX_VERSION}".encode())
-    for path in paths:
+    for path, data in contents:
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        digest.update(data)
     return digest.hexdigest()[:24]
 
 

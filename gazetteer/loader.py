@@ -7,6 +7,7 @@ stay easy to edit and to diff by hand.  See ``gazetteer/README.md`` for the form
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -244,16 +245,38 @@ class _Reader:
         return Alias(text.strip(), form, policy, kind, replacement, str(value.get("note", "")))
 
 
-def _read(path: Path) -> tuple[SourceFile | None, list[Problem]]:
+def _parse(path: Path, data: bytes) -> tuple[SourceFile | None, list[Problem]]:
     reader = _Reader(path.name)
     try:
-        with path.open(encoding="utf-8") as handle:
-            source = reader.read(handle)
-    except OSError as error:
-        return None, [Problem(str(path), 0, f"cannot read: {error.strerror}")]
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, [Problem(path.name, 0, f"not UTF-8 (byte {error.start})")]
-    return source, reader.problems
+    # Lines split as a file opened in text mode splits them (universal newlines).
+    return reader.read(io.StringIO(text, newline=None)), reader.problems
+
+
+def _read(path: Path) -> tuple[SourceFile | None, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(str(path), 0, f"cannot read: {error.strerror}")]
+    return _parse(path, data)
+
+
+def read_files(paths: Iterable[str | Path]) -> tuple[tuple[Path, bytes], ...]:
+    """Each file's bytes, read once: what is hashed is what is compiled.
+
+    Raises :class:`GazetteerDataError` naming every file that cannot be read.
+    """
+    contents, problems = [], []
+    for path in map(Path, paths):
+        try:
+            contents.append((path, path.read_bytes()))
+        except OSError as error:
+            problems.append(Problem(str(path), 0, f"cannot read: {error.strerror}"))
+    if problems:
+        raise GazetteerDataError(problems)
+    return tuple(contents)
 
 
 def read_source(path: str | Path) -> SourceFile:
@@ -294,12 +317,13 @@ def _cross_file_problems(sources: Iterable[SourceFile]) -> Iterator[Problem]:
                     )
 
 
-def load_sources(paths: Iterable[str | Path]) -> tuple[SourceFile, ...]:
-    """Read and cross-check several source files; all problems are raised together."""
+def parse_sources(contents: Iterable[tuple[Path, bytes]]) -> tuple[SourceFile, ...]:
+    """Parse and cross-check files already read (see :func:`read_files`); all problems
+    are raised together."""
     sources: list[SourceFile] = []
     problems: list[Problem] = []
-    for path in paths:
-        source, found = _read(Path(path))
+    for path, data in contents:
+        source, found = _parse(path, data)
         problems.extend(found)
         if source is not None:
             sources.append(source)
@@ -335,3 +359,8 @@ def _merge_additions(sources: list[SourceFile], problems: list[Problem]) -> list
         new = tuple(alias for alias in addition.aliases if fold_key(alias.text) not in known)
         entities[i][j] = replace(entity, aliases=entity.aliases + new)
     return [replace(source, entities=tuple(entities[i])) for i, source in enumerate(sources)]
+
+
+def load_sources(paths: Iterable[str | Path]) -> tuple[SourceFile, ...]:
+    """Read and cross-check several source files; all problems are raised together."""
+    return parse_sources(read_files(paths))

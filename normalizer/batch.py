@@ -26,6 +26,7 @@ import itertools
 import json
 import logging
 import multiprocessing
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -86,6 +87,17 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _TooManyDigits(ValueError):
+    pass
+
+
+def _parse_int(digits: str) -> int:
+    """``int``, with its digit limit as our error (``int``'s own message names Python)."""
+    if len(digits.lstrip("-")) > sys.get_int_max_str_digits():
+        raise _TooManyDigits
+    return int(digits)
+
+
 def parse_json(data: bytes, what: str = "The body") -> Any:
     """Decode strict UTF-8 JSON, or raise an :class:`ApiError` that says where it failed."""
     try:
@@ -96,10 +108,16 @@ def parse_json(data: bytes, what: str = "The body") -> Any:
             f"{what} has byte 0x{data[error.start]:02x} at offset {error.start}, which is "
             "not valid UTF-8; send UTF-8 text.",
         ) from None
+    if text.startswith("\ufeff"):  # json's own message names a Python codec
+        raise ApiError("invalid-json", f"{what} starts with a byte-order mark; send it without.")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except RecursionError:
         raise ApiError("invalid-json", f"{what} is nested too deeply.") from None
+    except _TooManyDigits:
+        limit = sys.get_int_max_str_digits()
+        detail = f"{what} has an integer of more than {limit} digits."
+        raise ApiError("invalid-json", detail) from None
     except ValueError as error:
         raise ApiError("invalid-json", f"{what} is not valid JSON: {error}.") from None
 

@@ -16,11 +16,11 @@ from prometheus_client import (
     REGISTRY,
     CollectorRegistry,
     Counter,
-    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -48,23 +48,11 @@ RELOADS = Counter(
     "Gazetteer reloads after a file changed, by outcome (ok or failed)",
     ["outcome"],
 )
-GAZETTEER = Gauge(
-    "normalizer_gazetteer_info",
-    "The gazetteer version each live worker is serving (value 1)",
-    ["version"],
-    multiprocess_mode="liveall",
-)
 
 
 def observe_reload(ok: bool) -> None:
     """Count one reload attempt."""
     RELOADS.labels("ok" if ok else "failed").inc()
-
-
-def set_gazetteer_version(version: str) -> None:
-    """Report the version in use (the previous one is dropped from this process)."""
-    GAZETTEER.clear()
-    GAZETTEER.labels(version).set(1)
 
 
 def observe_request(method: str, endpoint: str, status: int, seconds: float) -> None:
@@ -84,13 +72,36 @@ def observe_batch_line(ok: bool) -> None:
     BATCH_LINES.labels("ok" if ok else "error").inc()
 
 
-def render() -> tuple[bytes, str]:
+class _GazetteerInfo:
+    """``normalizer_gazetteer_info{version=...} 1``: the version the answering process
+    serves, one label, made when asked.  (A gauge kept in the multiprocess files kept
+    every version any process ever reported, the master's first one included.)"""
+
+    def __init__(self, version: str | None) -> None:
+        self.version = version
+
+    def collect(self):
+        info = GaugeMetricFamily(
+            "normalizer_gazetteer_info",
+            "The gazetteer version in use (value 1); absent until one is loaded",
+            labels=["version"],
+        )
+        if self.version is not None:
+            info.add_metric([self.version], 1)
+        yield info
+
+
+def render(gazetteer_version: str | None = None) -> tuple[bytes, str]:
     """The metrics in the Prometheus text format, and its content type."""
+    registry = CollectorRegistry()
     if os.environ.get(MULTIPROC_ENV):
-        registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+        body = generate_latest(registry)
+    else:
+        body = generate_latest(REGISTRY)
+    registry = CollectorRegistry()
+    registry.register(_GazetteerInfo(gazetteer_version))
+    return body + generate_latest(registry), CONTENT_TYPE_LATEST
 
 
 def mark_process_dead(pid: int) -> None:

@@ -1,6 +1,13 @@
 """Hot reload: a changed gazetteer file is picked up without a restart.
 
-Each worker process holds its gazetteer in a :class:`GazetteerHolder`.  Requests ask it
+Under ``normalizer serve`` the holder is *managed*: the gunicorn master polls the files,
+compiles a changed gazetteer once, and forks the workers again from itself, so that every
+worker shares the one new index (see :mod:`normalizer.server`); workers never reload on
+their own.  The master also loads the first gazetteer only once the port is open: until
+then the holder is empty, and ``/readyz`` answers 503 saying what it waits for.
+
+In a single process (the Flask app on its own, tests), the holder reloads itself.
+Each such process holds its gazetteer in a :class:`GazetteerHolder`.  Requests ask it
 :meth:`~GazetteerHolder.maybe_reload` (a clock comparison, nearly free); every
 ``reload_interval`` seconds that becomes a ``stat`` of the files, and when one changed,
 a background thread loads the new gazetteer (the compiled-index cache makes that quick
@@ -12,12 +19,18 @@ logged and counted (``normalizer_gazetteer_reloads{outcome="failed"}``), shown i
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import logging
 import os
+import tempfile
 import threading
 import time
 from typing import Any
 
+import gazetteer as gazetteer_package
 from normalizer import metrics
 from normalizer.errors import GazetteerError
 from normalizer.settings import gazetteer_files, load_gazetteer
@@ -44,17 +57,61 @@ class GazetteerHolder:
     def __init__(self, names: tuple[str, ...], gazetteer, interval: float) -> None:
         self.names = names
         self.interval = interval
-        self._current = (gazetteer, gazetteer.stats())
-        self._signature = signature(names)
+        self.managed = False  # True under `normalizer serve`: the master polls and re-forks
+        self._current = (gazetteer, gazetteer.stats()) if gazetteer is not None else (None, {})
+        self._signature = signature(names) if gazetteer is not None else None
         self._next_check = time.monotonic() + interval
         self._reloading = threading.Lock()
+        self._waiting_since = time.time()
         self.last_error: str | None = None
-        metrics.set_gazetteer_version(gazetteer.version)
 
     @property
     def gazetteer(self):
-        """The gazetteer to clean with now."""
+        """The gazetteer to clean with now (None until the first one is loaded)."""
         return self._current[0]
+
+    def waiting_for(self) -> str:
+        """What an empty holder waits for, in words (the detail of a 503)."""
+        names = ",".join(self.names)
+        if self.last_error:
+            return (
+                f"The gazetteer ({names}) could not be loaded: {self.last_error} "
+                "It is loaded as soon as its files are fixed."
+            )
+        seconds = time.time() - self._waiting_since
+        return f"Waiting for the gazetteer ({names}): loading for {seconds:.0f} s."
+
+    def poll(self) -> bool:
+        """Load the files if they changed (or nothing is loaded yet): the master's way.
+
+        The files are first compiled in a child process (validated, and the index cached
+        on disk); only when that succeeds does this process drop its gazetteer and load
+        the new one, from the cache.  Loading beside the old one instead left the
+        allocator's arenas fragmented: 6-7 MB more resident memory per reload, inherited
+        by every worker forked afterwards.  True when what the workers should see
+        changed: a new gazetteer, or a new error.
+        """
+        with self._reloading:
+            current = signature(self.names)
+            if current == self._signature:
+                return False
+            started = time.perf_counter()
+            error = None if self._cached_first_load() else compile_apart(self.names)
+            if error is not None:
+                self._failed(current, error, first=self._signature is None)
+                return True
+            if self.gazetteer is not None:
+                self._current = (None, {})  # the workers keep theirs until forked again
+                release_memory()
+            self._load(current, started)
+            return True
+
+    def _cached_first_load(self) -> bool:
+        """A first load from the index cache needs no compiling child: nothing is there
+        to fragment the heap, and the child would only read the cache once more (1 s)."""
+        if self.gazetteer is not None or self._signature is not None:
+            return False
+        return gazetteer_package.is_compiled(gazetteer_files(self.names))
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -67,7 +124,7 @@ class GazetteerHolder:
 
     def maybe_reload(self) -> None:
         """Start a reload in the background when the interval passed and a file changed."""
-        if self.interval <= 0 or time.monotonic() < self._next_check:
+        if self.managed or self.interval <= 0 or time.monotonic() < self._next_check:
             return
         if not self._reloading.acquire(blocking=False):
             return
@@ -93,24 +150,72 @@ class GazetteerHolder:
         finally:
             self._reloading.release()
 
-    def _load(self, current: tuple) -> bool:
-        started = time.perf_counter()
+    def _load(self, current: tuple, started: float | None = None) -> bool:
+        started = started or time.perf_counter()
+        first = self.gazetteer is None and self._signature is None  # not counted as a reload
         try:
             gazetteer = load_gazetteer(self.names, use_process_cache=False)
         except GazetteerError as error:
-            self._signature = current  # retry only when the files change again
-            self.last_error = str(error)
-            metrics.observe_reload(False)
-            log.error("gazetteer reload failed; the old gazetteer keeps serving: %s", error)
+            self._failed(current, str(error), first)
             return False
         self._current = (gazetteer, gazetteer.stats())  # one assignment: an atomic swap
         self._signature = current
         self.last_error = None
-        metrics.observe_reload(True)
-        metrics.set_gazetteer_version(gazetteer.version)
+        if not first:
+            metrics.observe_reload(True)
         log.info(
-            "gazetteer reloaded: version %s in %.2f s",
+            "gazetteer %s: version %s in %.2f s",
+            "loaded" if first else "reloaded",
             gazetteer.version,
             time.perf_counter() - started,
         )
         return True
+
+    def _failed(self, current: tuple, error: str, first: bool = False) -> None:
+        self._signature = current  # retry only when the files change again
+        self.last_error = error
+        if not first:
+            metrics.observe_reload(False)
+        keeps = "the old one keeps serving" if self.gazetteer is not None else "none is served"
+        log.error("gazetteer load failed; %s: %s", keeps, error)
+
+
+def compile_apart(names: tuple[str, ...]) -> str | None:
+    """Load the gazetteer ``names`` in a child process (which writes the compiled index
+    to the cache); the error it met, or None.
+
+    The child reports through a temporary file, not a pipe: a worker the master forks
+    meanwhile would inherit the pipe's writing end, and its end would never come.
+    """
+    with tempfile.TemporaryFile() as report:
+        child = os.fork()
+        if child == 0:  # the child: load, report, leave without running any cleanup
+            try:
+                load_gazetteer(names, use_process_cache=False)
+                message = b""
+            except GazetteerError as error:
+                message = str(error).encode()
+            except BaseException as error:  # anything at all must reach the parent
+                message = f"unexpected error: {error!r}".encode()
+            report.write(message)
+            report.flush()
+            os._exit(0)
+        try:
+            _, status = os.waitpid(child, 0)
+        except ChildProcessError:  # gunicorn's master reaps any child that ends: so be it
+            status = 0  # a child that died unheard is caught by the load that follows
+        report.seek(0)
+        message = report.read()
+    if status != 0:
+        return f"the compiling process ended with status {status}"
+    return message.decode() or None
+
+
+def release_memory() -> None:
+    """Collect what was freed and give the C allocator's free pages back to the system
+    (glibc's ``malloc_trim``; measured: 354 MB resident after loading the default
+    gazetteer, 212 MB after the trim)."""
+    gc.unfreeze()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)

@@ -39,6 +39,7 @@ from normalizer.batch import (
     parse_json,
     read_document,
 )
+from normalizer.bodies import read_body
 from normalizer.pipeline import clean
 from normalizer.problems import ApiError, handle_error, json_bytes
 from normalizer.reload import GazetteerHolder
@@ -69,21 +70,29 @@ class ServiceState:
 
     @property
     def gazetteer(self) -> gazetteer_package.Gazetteer:
-        """The gazetteer to clean with now."""
-        return self.holder.gazetteer
+        """The gazetteer to clean with now; a 503 while none is loaded yet."""
+        gazetteer = self.holder.gazetteer
+        if gazetteer is None:
+            raise ApiError("not-ready", self.holder.waiting_for(), headers={"Retry-After": "1"})
+        return gazetteer
 
     @property
     def gazetteer_stats(self) -> dict[str, Any]:
         """Counted once per gazetteer (0.1 s for the default one)."""
+        self.gazetteer  # noqa: B018 (a 503 while none is loaded)
         return self.holder.stats
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, defer_gazetteer: bool = False
+) -> Flask:
     """Build the Flask app.
 
     ``test_config`` maps Flask config keys to values; keys named like the environment
     variables (``NORMALIZER_TOKEN``) override those settings.  A bad setting raises
     ConfigError and an unreadable gazetteer GazetteerError, before anything is served.
+    With ``defer_gazetteer`` the app starts without one (``/readyz`` answers 503) and the
+    caller loads it into the holder (``normalizer serve``: the master, once it listens).
     """
     config = dict(test_config or {})
     overrides = {s.name: config.pop(s.env_var) for s in SETTINGS if s.env_var in config}
@@ -93,7 +102,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings["max_body_bytes"]
     app.config.update(config)
     spec = resources.files("normalizer").joinpath("openapi.json").read_bytes()
-    gazetteer = load_gazetteer(settings["gazetteer"])
+    gazetteer = None if defer_gazetteer else load_gazetteer(settings["gazetteer"])
     holder = GazetteerHolder(settings["gazetteer"], gazetteer, settings["reload_interval"])
     app.extensions[EXTENSION] = ServiceState(settings, holder, spec)
     configure_logging(settings["log_format"])
@@ -120,9 +129,9 @@ def _json(value: Any, status: int = 200) -> Response:
 def clean_text() -> Response:
     """Clean one text: a JSON ``{"text", "options"}`` body, or the raw text."""
     if _media_type(JSON, TEXT) == JSON:
-        text, options = read_document(parse_json(request.get_data(cache=False)))
+        text, options = read_document(parse_json(read_body()))
     else:
-        text, options = _plain_text(request.get_data(cache=False)), None
+        text, options = _plain_text(read_body()), None
     result = clean(text, options, gazetteer=_state().gazetteer).to_dict()
     metrics.observe_result(result)
     return _json(result)
@@ -133,6 +142,7 @@ def clean_batch() -> Response:
     """Clean NDJSON lines as they arrive; answer one NDJSON line per input line."""
     _media_type(NDJSON)
     state = _state()
+    state.gazetteer  # noqa: B018 (a 503 before the answer starts, while none is loaded)
     limit = state.settings["max_batch_bytes"]
     if request.content_length is not None and request.content_length > limit:
         raise ApiError("batch-too-large", _batch_limit_detail(limit))
@@ -150,10 +160,8 @@ def healthz() -> Response:
 
 @api.get("/readyz")
 def readyz() -> Response:
-    """Ready: the gazetteer is loaded."""
+    """Ready: the gazetteer is loaded (503 saying what it waits for, until then)."""
     gazetteer = _state().gazetteer
-    if gazetteer is None:
-        raise ApiError("not-ready", "The gazetteer is not loaded yet.")
     return _json(
         {"status": "ready", "gazetteer": {"name": gazetteer.name, "version": gazetteer.version}}
     )
@@ -162,7 +170,8 @@ def readyz() -> Response:
 @api.get("/metrics")
 def prometheus_metrics() -> Response:
     """Prometheus text format, summed over every worker process."""
-    body, content_type = metrics.render()
+    gazetteer = _state().holder.gazetteer
+    body, content_type = metrics.render(gazetteer.version if gazetteer is not None else None)
     return Response(body, content_type=content_type)
 
 
@@ -372,12 +381,22 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+# Line breaks and other control characters a client can put in a path (%0A) or header:
+# written as escapes, so that no request can forge a log line of its own.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape_controls(text: str) -> str:
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+
+
 class _TextFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The line itself, escaped (a traceback that follows it keeps its lines)."""
+        text = super().formatMessage(record)
         fields = getattr(record, "fields", {})
         extra = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ("method", "path"))
-        return f"{text} {extra}" if extra else text
+        return _escape_controls(f"{text} {extra}" if extra else text)
 
 
 def configure_logging(log_format: str) -> None:

@@ -161,7 +161,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "workers", "auto", parse_workers, "worker processes; 'auto' is one per available CPU core"
     ),
-    Setting("threads", "2", _integer(1, 256), "threads per worker (concurrent connections)"),
+    Setting(
+        "threads",
+        "2",
+        _integer(1, 256),
+        "threads per worker (requests worked on at once; a waiting connection takes none)",
+    ),
     Setting("max_body_bytes", "10MiB", parse_size, "largest request body of POST /v1/clean (413)"),
     Setting(
         "max_line_bytes",

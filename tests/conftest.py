@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No wall-clock limits in the test suite (it must pass on a busy 2-core machine):
+# Hypothesis' per-example deadline and its too-slow health check are both timers.
+settings.register_profile("no-timers", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("no-timers")
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtual environment's bin: the console script

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
-FOLDERS = ["normalizer", "gazetteer", "tests", "bench"]
+FOLDERS = ["normalizer", "gazetteer", "tests", "bench", "scripts"]
 
 
 @pytest.mark.skipif(RUFF is None, reason="ruff is installed by the Makefile's test extra")

@@ -240,7 +240,10 @@ def test_metrics_add_up_every_worker(server):
     assert requests_total(after.decode()) - requests_total(before.decode()) >= sent
     # Both workers answered: the sum above spans processes, not one worker's counters.
     records = [json.loads(line) for line in server.log_text().splitlines() if line[:1] == "{"]
-    pids = {record["pid"] for record in records if record["logger"] == "normalizer.access"}
+    # (The /healthz lines only: workers forked before the gazetteer was in answered the
+    # start-up's /readyz polls, and were forked again since.)
+    access = [record for record in records if record["logger"] == "normalizer.access"]
+    pids = {record["pid"] for record in access if record["path"] == "/healthz"}
     assert len(pids) == 2
 
 

@@ -6,6 +6,7 @@ Line by line: ``str.rstrip`` does the scanning, so the cost is per line, not per
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from normalizer.context import Context
 
@@ -18,6 +19,24 @@ _INVISIBLE_NAMES = {
     "\u2060": "word joiner",
     "\ufeff": "byte-order mark",
 }
+
+
+# Bidirectional controls between two letters of a word: the word displays in another
+# order than it is stored (a right-to-left override inside "Hif\u202eter" shows "Hifret"),
+# and no name matches it.  Flagged, not removed: between words they may be meant.
+_BIDI_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI_IN_WORD = re.compile("(?<=\\w)[\u200e\u200f\u202a-\u202e\u2066-\u2069]+(?=\\w)")
+
+
+def _flag_bidi_controls(context: Context) -> None:
+    for match in _BIDI_IN_WORD.finditer(context.text):
+        names = ", ".join(sorted({unicodedata.name(char).lower() for char in match.group()}))
+        context.flag(
+            *match.span(),
+            "whitespace.bidi_control",
+            f"a {names} inside a word: it can make the word display in another order than it "
+            "is stored, and no name matches across it; remove it if it is debris",
+        )
 
 
 def _trailing_and_blank_runs(context: Context) -> None:
@@ -62,8 +81,11 @@ def _close_run(context: Context, start: int, end: int, collapse: bool, pending) 
 
 
 def normalize_whitespace(context: Context) -> None:
-    """Strip line-end spaces, collapse runs of blank lines, remove invisible spaces."""
+    """Strip line-end spaces, collapse runs of blank lines, remove invisible spaces; flag
+    bidirectional controls inside words."""
     _trailing_and_blank_runs(context)
+    if any(char in context.text for char in _BIDI_CHARS):
+        _flag_bidi_controls(context)
     if "\u200b" in context.text or "\u2060" in context.text or "\ufeff" in context.text:
         for match in _INVISIBLE.finditer(context.text):
             name = _INVISIBLE_NAMES[match.group()]
