@@ -28,9 +28,10 @@ import ahocorasick
 
 from gazetteer.folding import fold_key, word_spaced
 from gazetteer.schema import Alias, Entity, Kind, alias_from_values
+from gazetteer.translit import consonant_key, name_key, spelled
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 10
+INDEX_VERSION = 12
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
@@ -73,6 +74,25 @@ def skeleton(token: str) -> str:
             continue
         kept.append(char)
     return "".join(kept)
+
+
+_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*")
+#: Entity types whose names are matched by transliteration key.
+VARIANT_TYPES = frozenset({"person", "place"})
+
+
+def name_parts(record: AliasRecord) -> list[tuple[int, str]]:
+    """(position, written token) of an alias's name parts: letters only, Arabic
+    articles left out ("al-Sarraj" is matched as "Sarraj").
+
+    >>> name_parts(AliasRecord(0, None, "fayez al sarraj", "Fayez al-Sarraj"))
+    [(0, 'Fayez'), (2, 'Sarraj')]
+    """
+    return [
+        (position, token)
+        for position, token in enumerate(written_tokens(record))
+        if token.isalpha() and token.lower() not in ARTICLE_TOKENS
+    ]
 
 
 def written_tokens(record: AliasRecord) -> list[str]:
@@ -232,6 +252,7 @@ class CompiledIndex:
         self.automaton.make_automaton()
         self._build_blocks()
         self._build_canonical_tokens()
+        self._build_variant_keys()
 
     def __len__(self) -> int:
         """How many aliases are indexed."""
@@ -287,6 +308,35 @@ class CompiledIndex:
                     tokens.add((key_token, written, record.entity))
         self.canonical_tokens = sorted(tokens)
         self._canonical_keys = [token for token, _, _ in self.canonical_tokens]
+
+    def _build_variant_keys(self) -> None:
+        # Transliteration key -> ((record id, token position, tokens spanned), ...), and
+        # consonant key -> transliteration keys (see gazetteer.translit).  People and
+        # places: every Latin spelling of a curated entry, the canonical name of a
+        # GeoNames one (its thousands of alternate names would crowd the keys).
+        keys: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        for record_id, record in enumerate(self.records()):
+            if record.alias.kind in (Kind.CALQUE, Kind.ACRONYM, Kind.NATIVE):
+                continue
+            entity = self.entities[record.entity]
+            if entity.type not in VARIANT_TYPES:
+                continue
+            if entity.source.startswith("GeoNames") and record.alias.kind is not Kind.CANONICAL:
+                continue
+            if not _PLAIN_NAME.fullmatch(record.pattern):
+                continue  # "South Horizons (Estate)": a qualifier is not a name part
+            parts = name_parts(record)
+            for index, (position, token) in enumerate(parts):
+                keys[name_key(spelled(token))].append((record_id, position, 1))
+                if index + 1 < len(parts) and parts[index + 1][0] == position + 1:
+                    # "Abdelfattah" for "Abdel Fattah": the two parts written as one.
+                    joined = token + parts[index + 1][1]
+                    keys[name_key(spelled(joined))].append((record_id, position, 2))
+        self.variant_keys = {key: tuple(entries) for key, entries in keys.items() if key}
+        coarse: dict[str, set[str]] = defaultdict(set)
+        for key in self.variant_keys:
+            coarse[consonant_key(key)].add(key)
+        self.consonant_keys = {key: tuple(sorted(found)) for key, found in coarse.items()}
 
     def record_ids(self, key: str) -> tuple[int, ...]:
         """The records whose folded key is ``key`` (one lookup in the automaton)."""

@@ -1,0 +1,144 @@
+"""Names the gazetteer has never seen spelled that way, found by transliteration key.
+
+:func:`token_hits` reads one written token by every convention (see
+:mod:`gazetteer.translit`), looks its keys up in the compiled index (then its consonant
+keys, for what the first misses) and keeps the alias tokens whose keys are within the
+length-scaled allowance: a few dictionary lookups, never a scan.  :func:`resolve` matches
+a whole Latin name ("Sergey Naryschkin", "Naryshkin") against the aliases those tokens
+point to, part by part, and returns each reading with its evidence.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from gazetteer.index import CompiledIndex, name_parts
+from gazetteer.schema import Alias, Entity
+from gazetteer.translit import allowance, consonant_key, distance, query_keys
+
+
+class TokenHit(NamedTuple):
+    """One alias part that a written token may spell."""
+
+    record_id: int
+    position: int  # where the part stands in the alias's written tokens
+    width: int  # 2 when the token spells two parts written as one ("Abdelfattah")
+    cost: float  # weighted edits between the keys (0: the same key)
+
+
+class Relation(NamedTuple):
+    """How one written token relates to the alias part it was matched with."""
+
+    written: str
+    alias_token: str
+    cost: float  # 0.0: the same transliteration key
+
+
+class VariantMatch(NamedTuple):
+    """A reading of a name as an entity's alias, with the evidence of its spelling.
+
+    ``parts`` has one :class:`Relation` per name part matched, in order; ``given``
+    tells whether parts before the surname (given names) matched too, and
+    ``complete`` whether every part of the alias was matched.
+    """
+
+    entity: Entity
+    alias: Alias
+    record_id: int
+    parts: tuple[Relation, ...]
+    cost: float
+    given: bool
+    complete: bool
+
+
+def token_hits(index: CompiledIndex, token: str) -> list[TokenHit]:
+    """Alias parts that ``token`` may spell, cheapest first (empty for a miss).
+
+    A key equal to the token's under some convention costs 0; one found through the
+    consonant key costs its weighted edits, and is kept only within the allowance
+    for its length (none for keys of four letters or fewer).
+    """
+    keys = query_keys(token)
+    found: dict[tuple[int, int, int], float] = {}
+    for key in keys:
+        for entry in index.variant_keys.get(key, ()):
+            found[entry] = 0.0
+    for key in keys:
+        for other in index.consonant_keys.get(consonant_key(key), ()):
+            if other in keys:
+                continue
+            cost = distance(key, other)
+            if cost > allowance(min(len(key), len(other))):
+                continue
+            for entry in index.variant_keys.get(other, ()):
+                if cost < found.get(entry, 99.0):
+                    found[entry] = cost
+    hits = [TokenHit(*entry, cost) for entry, cost in found.items()]
+    hits.sort(key=lambda hit: (hit.cost, hit.record_id, hit.position))
+    return hits
+
+
+def part_cost(written: str, alias_token: str) -> float | None:
+    """Weighted edits between a written token and an alias part, or None when they
+    are further apart than the allowance."""
+    target = query_keys(alias_token)[0]
+    best = min(distance(key, target) for key in query_keys(written))
+    if best > allowance(min(len(target), min(len(k) for k in query_keys(written)))):
+        return None
+    return best
+
+
+def resolve(index: CompiledIndex, name: str) -> list[VariantMatch]:
+    """Every reading of the Latin ``name`` (one or more name parts, Arabic articles
+    ignored) as an alias of a person or place, best first.
+
+    The last part must spell a part of the alias; the parts before it must spell the
+    alias parts before that one, in order (given names).  A match on the last part
+    alone is returned with ``given=False``: whether it is enough is for the caller's
+    evidence to decide.
+    """
+    parts = [token for token in name.replace("-", " ").split() if token.isalpha()]
+    parts = [token for token in parts if token.lower() not in ARTICLES]
+    if not parts:
+        return []
+    matches: dict[int, VariantMatch] = {}
+    for hit in token_hits(index, parts[-1]):
+        match = _align(index, parts, hit)
+        if match is not None:
+            earlier = matches.get(hit.record_id)
+            if earlier is None or (match.cost, -len(match.parts)) < (
+                earlier.cost,
+                -len(earlier.parts),
+            ):
+                matches[hit.record_id] = match
+    return sorted(
+        matches.values(),
+        key=lambda m: (not m.given, not m.complete, -len(m.parts), m.cost, m.entity.id),
+    )
+
+
+ARTICLES = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
+
+
+def _align(index: CompiledIndex, parts: list[str], hit: TokenHit) -> VariantMatch | None:
+    record = index.record(hit.record_id)
+    alias_parts = name_parts(record)
+    at = next(i for i, (position, _) in enumerate(alias_parts) if position == hit.position)
+    last = at + hit.width - 1
+    relations = [Relation(parts[-1], " ".join(t for _, t in alias_parts[at : last + 1]), hit.cost)]
+    cost = hit.cost
+    written_index, alias_index = len(parts) - 2, at - 1
+    while written_index >= 0 and alias_index >= 0:
+        step = part_cost(parts[written_index], alias_parts[alias_index][1])
+        if step is None:
+            break
+        relations.insert(0, Relation(parts[written_index], alias_parts[alias_index][1], step))
+        cost += step
+        written_index -= 1
+        alias_index -= 1
+    given = len(relations) > 1
+    complete = alias_index < 0 and last == len(alias_parts) - 1
+    entity = index.entities[record.entity]
+    return VariantMatch(
+        entity, record.alias, hit.record_id, tuple(relations), cost, given, complete
+    )

@@ -1,0 +1,292 @@
+"""The entity stage's variant pass: names no alias lists, read by transliteration key.
+
+Candidates → evidence → decision.  Every run of name words ("Prime Minister Mikhail
+Mischustin", "Fayez al-Serradsch") is resolved against the gazetteer's keys
+(:func:`gazetteer.variants.resolve`); each entity that reads it is weighed by the
+evidence functions of :mod:`normalizer.stages.entity_evidence`, and the best one is
+written in its canonical form when its confidence reaches ``min_confidence`` (a flag
+with the suggestion below that).  Spellings resolved with a given name's support count
+as evidence for the same spelling elsewhere, so one entity ends in one form.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import regex
+
+from gazetteer import Entity, Form, Mention, Policy
+from gazetteer.folding import fold, strip_diacritics
+from gazetteer.variants import ARTICLES, VariantMatch
+from normalizer.stages import entity_evidence as ev
+from normalizer.stages.entity_rules import replacement_for, zipf
+
+if TYPE_CHECKING:
+    from normalizer.stages.entity import _Canonicalizer
+
+_TOKEN = regex.compile(r"[\p{L}\p{M}]+")
+# Lower-case words inside names: Arabic articles and particles, "de" (Staffan de Mistura).
+CONNECTORS = frozenset(
+    {"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "ez", "ed", "bin",
+     "ben", "ibn", "bint", "de", "ul"}
+)  # fmt: skip
+# Words this frequent in English never end a name here ("The", "However", "Berry").
+_SKIP_ZIPF = 3.5
+# Below this a proposal is not even worth a flag (a lone surname spelt like a name).
+_FLAG_FLOOR = 0.6
+_MAX_PARTS = 4
+# The most the document's evidence can add: a role (0.15), the entity and its country
+# named (0.5), the same spelling resolved elsewhere (0.3).
+_MOST_CONTEXT = 0.95
+
+
+class Proposal(NamedTuple):
+    start: int
+    end: int
+    target: str
+    confidence: float
+    message: str
+    entity: Entity
+    surname: str  # the written surname, for "resolved elsewhere"
+
+
+def name_runs(text: str) -> list[list[tuple[int, int, str]]]:
+    """Runs of capitalised words joined by spaces or hyphens, with connectors inside.
+
+    >>> [[t for _, _, t in run] for run in name_runs("Then Fayez al-Serradsch met him.")]
+    [['Then', 'Fayez', 'al', 'Serradsch']]
+    """
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for match in _TOKEN.finditer(text):
+        word, start = match.group(), match.start()
+        # Name-cased only: "ALYFA" or "HiFTER" are damage or headlines, not names.
+        capital = word[0].isupper() and (len(word) == 1 or word[1:].islower())
+        joined = bool(current) and text[current[-1][1] : start] in (" ", "-")
+        if capital or (joined and word in CONNECTORS):
+            if not joined and current:
+                runs.append(_trim(current))
+                current = []
+            current.append((start, match.end(), word))
+        elif current:
+            runs.append(_trim(current))
+            current = []
+    if current:
+        runs.append(_trim(current))
+    return [run for run in runs if run]
+
+
+def _outside(spans, start: int, end: int) -> bool:
+    return any(high <= start or low >= end for low, high in spans)
+
+
+def _held_back(mention: Mention, match: VariantMatch) -> bool:
+    """A curated alias that only recognizes (GeoNames' recognised alternate names are
+    machine-made: for those the evidence decides)."""
+    return any(
+        c.entity.id == match.entity.id
+        and c.alias.policy is Policy.RECOGNIZE
+        and not c.entity.source.startswith("GeoNames")
+        for c in mention.candidates
+    )
+
+
+def _trim(run):
+    while run and not run[-1][2][0].isupper():
+        run = run[:-1]
+    return run
+
+
+class VariantPass:
+    """The variant pass over one document, inside one run of the entity stage."""
+
+    def __init__(self, canonicalizer: _Canonicalizer) -> None:
+        self.canon = canonicalizer
+        self.context = canonicalizer.context
+        # Token starts -> the exact mention there: every one (an exact name of something
+        # else is never rewritten), and those that may rewrite (decided already).
+        self._spans: tuple[dict, dict] | None = None
+        self.named: dict[int, Mention] = {}
+        self.covered: dict[int, Mention] = {}
+        for mention in canonicalizer.mentions:
+            decided = any(c.alias.policy is not Policy.RECOGNIZE for c in mention.candidates)
+            for position in range(mention.start, mention.end):
+                self.named[position] = mention
+                if decided:
+                    self.covered[position] = mention
+
+    def run(self) -> None:
+        """Propose a rewrite (or a flag) for each name run that some entity reads."""
+        pending = []
+        for run in name_runs(self.context.text):
+            for end_index in range(len(run)):
+                candidate = self.candidate(run, end_index)
+                if candidate is not None and not self.propose(*candidate, use_prior=False):
+                    pending.append(candidate)
+        # Second round: spellings resolved elsewhere in the document are evidence now,
+        # whatever their order in the text.
+        corrected = self.context.state.corrected_variants
+        for window, matches in pending:
+            if fold(window[-1][2]) in corrected:
+                self.propose(window, matches, use_prior=True)
+
+    def candidate(self, run, end_index: int):
+        word = run[end_index][2]
+        window = run[max(0, end_index - _MAX_PARTS + 1) : end_index + 1]
+        covering = self.covered.get(window[-1][0])
+        if not word[0].isupper() or (covering is None and zipf(word) >= _SKIP_ZIPF):
+            return None
+        if covering is not None:
+            names = [token for token in window[:-1] if token[2].lower() not in ARTICLES]
+            if not names or names[-1][0] >= covering.start or names[-1][0] in self.covered:
+                return None  # an exact mention, its given name included: decided already
+        name = " ".join(t for _, _, t in window)
+        matches = self.context.gazetteer.matcher.resolve(name)
+        if not matches:
+            return None
+        return window, matches
+
+    def propose(self, window, matches: list[VariantMatch], *, use_prior: bool) -> bool:
+        """Weigh each entity's best reading; write the winner or flag it.  True when the
+        window was settled (an edit, a flag, or nothing to change)."""
+        best: dict[str, VariantMatch] = {}
+        for match in matches:
+            best.setdefault(match.entity.id, match)
+        proposals = [self.weigh(window, match, use_prior) for match in best.values()]
+        proposals = sorted((p for p in proposals if p is not None), key=lambda p: -p.confidence)
+        if not proposals or proposals[0].confidence < _FLAG_FLOOR:
+            return False
+        proposal = proposals[0]
+        if len(proposals) > 1 and proposals[1].confidence >= proposal.confidence - 0.1:
+            # The lead over the next-best entity is too small to choose.
+            names = f"{proposal.entity.name}, {proposals[1].entity.name}"
+            self.context.flag(
+                proposal.start, proposal.end, "entity.ambiguous",
+                f"{self.context.text[proposal.start : proposal.end]!r} may name any of: "
+                f"{names}; not rewritten",
+            )  # fmt: skip
+            return True
+        return self.apply(proposal)
+
+    def weigh(self, window, match: VariantMatch, use_prior: bool) -> Proposal | None:
+        span = self.span(window, match)
+        if span is None:
+            return None
+        start, end, target = span
+        text = self.context.text
+        if text[start:end] == target:
+            return None
+        covering = self.named.get(window[-1][0])
+        if covering is not None and match.entity.id not in {
+            c.entity.id for c in covering.candidates
+        }:
+            return None  # an exact name of something else is never rewritten
+        if covering is not None and covering.start <= start and _held_back(covering, match):
+            return None  # the editors listed this very spelling as not to be rewritten
+        intrinsic = ev.intrinsic(match)
+        ceiling = sum(item.weight for item in intrinsic if item is not None) + _MOST_CONTEXT
+        if ceiling < _FLAG_FLOOR:
+            return None  # whatever the document says, not even worth a flag
+        prior = self.context.state.corrected_variants.get(fold(match.parts[-1].written))
+        established = self.named_elsewhere(match.entity.id, start, end)
+        supported = match.given or established or (use_prior and prior is not None)
+        if match.entity.type == "person" and not supported:
+            # A lone surname no list confirms is read only for a person the document
+            # names (the old fuzzy rule, and the bulk of the precision).
+            return None
+        country_named = self.country_named(match, start, end)
+        if match.entity.type == "place" and not (established or country_named):
+            return None  # see entity_evidence.place_support
+        before, after = text[max(0, start - 60) : start], text[end : end + 40]
+        evidence = [
+            *intrinsic,
+            ev.other_given_name(match, before),
+            ev.role(match, before, after),
+            ev.named_elsewhere(match, established, country_named),
+            ev.place_support(match, established, country_named),
+            ev.resolved_elsewhere(match.parts[-1].written, match.entity.id, prior)
+            if use_prior
+            else None,
+        ]
+        confidence, kept = ev.decide(evidence)
+        if self.context.options.diacritics == "ascii":
+            target = strip_diacritics(target)
+        mention = Mention(start, end, text[start:end], ())
+        replacement = replacement_for(self.context, mention, match.entity, target)
+        if replacement == mention.text:
+            return None
+        message = ev.message(mention.text, replacement, kept, confidence)
+        return Proposal(
+            start, end, replacement, confidence, message, match.entity, match.parts[-1].written
+        )
+
+    def span(self, window, match: VariantMatch) -> tuple[int, int, str] | None:
+        """Where the reading starts and ends in the text, and what to write there."""
+        entity = match.entity
+        if entity.source.startswith("GeoNames") and not entity.name.isascii():
+            # GeoNames' own name with its marks ("Nālūt") is a romanisation, not the
+            # English name a rewrite must write.
+            return None
+        names = [token for token in window if token[2].lower() not in ARTICLES]
+        if match.given and match.complete:
+            first = names[-len(match.parts)]
+            return first[0], window[-1][1], entity.name
+        if entity.type == "place" and match.complete and len(match.parts) == 1:
+            return window[-1][0], window[-1][1], entity.name
+        if entity.type != "person" or not entity.short or " " in entity.short:
+            return None
+        alias_tokens = match.alias.text.replace("-", " ").split()
+        if match.alias.form is not Form.SHORT and match.parts[-1].alias_token != alias_tokens[-1]:
+            return None  # a lone given name is not the person
+        return window[-1][0], window[-1][1], entity.short
+
+    def named_elsewhere(self, entity_id: str, start: int, end: int) -> bool:
+        """Whether a mention outside ``start:end`` names the entity (or a correction
+        of this run does): the mention's own recognised reading is no evidence."""
+        if entity_id not in self.canon.established:
+            return False
+        if any(entity.id == entity_id for entity in self.canon.fuzzy_added):
+            return True
+        return _outside(self.spans()[0].get(entity_id, ()), start, end)
+
+    def country_named(self, match: VariantMatch, start: int, end: int) -> bool:
+        """Whether a mention outside ``start:end`` names the entity's country or
+        something in it."""
+        by_country = self.spans()[1]
+        return any(_outside(by_country.get(code, ()), start, end) for code in match.entity.context)
+
+    def spans(self) -> tuple[dict, dict]:
+        """Where the exact mentions name each entity and each country (built once)."""
+        if self._spans is None:
+            by_entity: dict[str, list] = {}
+            by_country: dict[str, list] = {}
+            for mention in self.canon.mentions:
+                span = (mention.start, mention.end)
+                for candidate in mention.candidates:
+                    by_entity.setdefault(candidate.entity.id, []).append(span)
+                    for code in candidate.entity.context:
+                        by_country.setdefault(code, []).append(span)
+            self._spans = (by_entity, by_country)
+        return self._spans
+
+    def apply(self, proposal: Proposal) -> bool:
+        context = self.context
+        if proposal.confidence >= 0.85:
+            key = fold(proposal.surname)
+            context.state.corrected_variants.setdefault(
+                key, (proposal.entity, proposal.entity.short or proposal.entity.name)
+            )
+        if proposal.confidence >= context.options.min_confidence:
+            self.canon.established.add(proposal.entity.id)
+            self.canon.fuzzy_added.append(proposal.entity)
+            self.canon.variant_edits = True
+        context.edit(
+            proposal.start,
+            proposal.end,
+            proposal.target,
+            "entity.variant",
+            proposal.message,
+            confidence=proposal.confidence,
+            entity=proposal.entity.as_ref(),
+        )
+        return True
