@@ -79,6 +79,7 @@ _COMMON_AFTER = (
     ("c(?=[eiy])", "s"),
     ("c", "k"),
     ("ff$", "v"),
+    ("(?<=[aeiou])h$", ""),  # ة, the final h of Darnah, Raqqah, Haniyeh
 )
 _VOWELS = "aeiou"
 # Name particles written several ways: "son of", "father of", "servant of".

@@ -82,10 +82,12 @@ def part_cost(written: str, alias_token: str) -> float | None:
     """Weighted edits between a written token and an alias part, or None when they
     are further apart than the allowance."""
     target = query_keys(alias_token)[0]
-    best = min(distance(key, target) for key in query_keys(written))
-    if best > allowance(min(len(target), min(len(k) for k in query_keys(written)))):
-        return None
-    return best
+    costs = [
+        cost
+        for key in query_keys(written)
+        if (cost := distance(key, target)) <= allowance(min(len(key), len(target)))
+    ]
+    return min(costs) if costs else None
 
 
 def resolve(index: CompiledIndex, name: str) -> list[VariantMatch]:
@@ -102,7 +104,12 @@ def resolve(index: CompiledIndex, name: str) -> list[VariantMatch]:
     if not parts:
         return []
     matches: dict[int, VariantMatch] = {}
-    for hit in token_hits(index, parts[-1]):
+    readings = [(parts, hit) for hit in token_hits(index, parts[-1])]
+    if len(parts) >= 2:
+        # The last two parts written apart that the alias writes as one ("Abdel Aty").
+        joined = [*parts[:-2], f"{parts[-2]} {parts[-1]}"]
+        readings += [(joined, hit) for hit in token_hits(index, joined[-1])]
+    for parts, hit in readings:
         match = _align(index, parts, hit)
         if match is not None:
             earlier = matches.get(hit.record_id)
@@ -120,6 +127,27 @@ def resolve(index: CompiledIndex, name: str) -> list[VariantMatch]:
 ARTICLES = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
 
 
+def _step(parts, written_index: int, alias_parts, alias_index: int):
+    """Match the written part at ``written_index`` with the alias part at
+    ``alias_index``, or two written parts with one alias part ("Abd Rabbuh" and
+    "Abdrabbuh"), or one written part with two alias parts; None when none fits."""
+    written, alias_token = parts[written_index], alias_parts[alias_index][1]
+    step = part_cost(written, alias_token)
+    if step is not None:
+        return Relation(written, alias_token, step), 1, 1
+    if written_index >= 1:
+        joined = parts[written_index - 1] + written
+        step = part_cost(joined, alias_token)
+        if step is not None:
+            return Relation(f"{parts[written_index - 1]} {written}", alias_token, step), 2, 1
+    if alias_index >= 1:
+        joined = alias_parts[alias_index - 1][1] + alias_token
+        step = part_cost(written, joined)
+        if step is not None:
+            return Relation(written, f"{alias_parts[alias_index - 1][1]} {alias_token}", step), 1, 2
+    return None
+
+
 def _align(index: CompiledIndex, parts: list[str], hit: TokenHit) -> VariantMatch | None:
     record = index.record(hit.record_id)
     alias_parts = name_parts(record)
@@ -129,13 +157,14 @@ def _align(index: CompiledIndex, parts: list[str], hit: TokenHit) -> VariantMatc
     cost = hit.cost
     written_index, alias_index = len(parts) - 2, at - 1
     while written_index >= 0 and alias_index >= 0:
-        step = part_cost(parts[written_index], alias_parts[alias_index][1])
+        step = _step(parts, written_index, alias_parts, alias_index)
         if step is None:
             break
-        relations.insert(0, Relation(parts[written_index], alias_parts[alias_index][1], step))
-        cost += step
-        written_index -= 1
-        alias_index -= 1
+        relation, used_written, used_alias = step
+        relations.insert(0, relation)
+        cost += relation.cost
+        written_index -= used_written
+        alias_index -= used_alias
     given = len(relations) > 1
     complete = alias_index < 0 and last == len(alias_parts) - 1
     entity = index.entities[record.entity]

@@ -114,7 +114,7 @@ def role(match: VariantMatch, before: str, after: str) -> Evidence | None:
             return Evidence("role", "fits", 0.1, "a title or role stands beside it")
         return None
     if place_word and not person_role:
-        return Evidence("role", "fits", 0.15, "it stands where a place is named")
+        return Evidence("role", "fits", 0.2, "it stands where a place is named")
     if person_role and not place_word:
         return Evidence("role", "contradicts", -0.3, "a person's title stands before it")
     return None
@@ -126,10 +126,10 @@ def named_elsewhere(match: VariantMatch, established: bool, country_named: bool)
         return None
     weight, found = 0.0, []
     if established:
-        weight += 0.3
+        weight += 0.35
         found.append(f"{match.entity.name} is named in the document")
     if country_named:
-        weight += 0.2 if match.entity.type == "place" else 0.1
+        weight += 0.25 if match.entity.type == "place" else 0.1
         found.append(f"the document names {', '.join(match.entity.context)}")
     level = "entity" if established else "country"
     return Evidence("named_elsewhere", level, weight, "; ".join(found))
@@ -170,9 +170,8 @@ def commonness(match: VariantMatch) -> Evidence | None:
             f"{written!r} is an English word or name (Zipf {frequency:.1f})",
         )  # fmt: skip
     if frequency >= 1.5:
-        weight = -0.1 if match.given and match.complete else -0.25
         return Evidence(
-            "commonness", "known_word", weight,
+            "commonness", "known_word", -0.1,
             f"but {written!r} is in English use (Zipf {frequency:.1f})",
         )  # fmt: skip
     return None

@@ -35,9 +35,9 @@ _SKIP_ZIPF = 3.5
 # Below this a proposal is not even worth a flag (a lone surname spelt like a name).
 _FLAG_FLOOR = 0.6
 _MAX_PARTS = 4
-# The most the document's evidence can add: a role (0.15), the entity and its country
-# named (0.5), the same spelling resolved elsewhere (0.3).
-_MOST_CONTEXT = 0.95
+# The most the document's evidence can add: a role (0.2), the entity and its country
+# named (0.6), the same spelling resolved elsewhere (0.3).
+_MOST_CONTEXT = 1.1
 
 
 class Proposal(NamedTuple):
@@ -228,11 +228,12 @@ class VariantPass:
             # English name a rewrite must write.
             return None
         names = [token for token in window if token[2].lower() not in ARTICLES]
+        written = sum(len(part.written.split()) for part in match.parts)
         if match.given and match.complete:
-            first = names[-len(match.parts)]
-            return first[0], window[-1][1], entity.name
-        if entity.type == "place" and match.complete and len(match.parts) == 1:
-            return window[-1][0], window[-1][1], entity.name
+            first = names[-written]
+            return first[0], window[-1][1], entity.canonical(match.alias.form)
+        if entity.type == "place" and match.complete and written == 1:
+            return window[-1][0], window[-1][1], entity.canonical(match.alias.form)
         if entity.type != "person" or not entity.short or " " in entity.short:
             return None
         alias_tokens = match.alias.text.replace("-", " ").split()
