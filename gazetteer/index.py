@@ -237,6 +237,11 @@ class CompiledIndex:
                 key = fold_key(pattern)
                 if len(key) != len(pattern) or not key:
                     continue
+                spaced = word_spaced(key)
+                if spaced != spaced.strip():
+                    # "'Iraq", "Tandil'": punctuation at an edge would match any comma
+                    # or quote beside the name ("Bagdad, Iraq" read as a town in Iran).
+                    continue
                 keyed[key].append(len(self.record_entity))
                 self.record_entity.append(entity_index)
                 self.record_alias.append(alias_index)

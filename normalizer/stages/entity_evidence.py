@@ -147,6 +147,19 @@ def place_support(match: VariantMatch, established: bool, country_named: bool) -
     )  # fmt: skip
 
 
+def english_name(written: str, target: str) -> Evidence | None:
+    """For a GeoNames alternate name: English must use the place's name far more than
+    the written one (wordfreq), or the written one is the English name itself
+    ("Seville", "Napoli" stay; "Bagdad", "Teheran" go).  None when it does not."""
+    used, usual = zipf(written), zipf(target)
+    if used >= 3.0 or usual < used + 0.75:
+        return None
+    return Evidence(
+        "english_name", "more_common", 0.0,
+        f"English writes {target!r} (Zipf {usual:.1f}) far more than {written!r} ({used:.1f})",
+    )  # fmt: skip
+
+
 def resolved_elsewhere(written: str, entity_id: str, prior) -> Evidence | None:
     """The same spelling was resolved to this entity elsewhere in the document."""
     if prior is None or prior[0].id != entity_id:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import regex
 
-from gazetteer import Entity, Form, Mention, Policy
+from gazetteer import Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold, strip_diacritics
 from gazetteer.variants import ARTICLES, VariantMatch
 from normalizer.stages import entity_evidence as ev
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from normalizer.stages.entity import _Canonicalizer
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+")
+_NAME_CASED = regex.compile(r"\p{Lu}\p{Ll}+")
+_NEXT_NAME = regex.compile(r"[ -]\p{Lu}\p{Ll}")
+_PREVIOUS_NAME = regex.compile(r"\p{Lu}\p{Ll}+[ -]$")
 # Lower-case words inside names: Arabic articles and particles, "de" (Staffan de Mistura).
 CONNECTORS = frozenset(
     {"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "ez", "ed", "bin",
@@ -80,6 +83,10 @@ def _outside(spans, start: int, end: int) -> bool:
     return any(high <= start or low >= end for low, high in spans)
 
 
+def _from_geonames(entity: Entity) -> bool:
+    return entity.source.startswith("GeoNames")
+
+
 def _held_back(mention: Mention, match: VariantMatch) -> bool:
     """A curated alias that only recognizes (GeoNames' recognised alternate names are
     machine-made: for those the evidence decides)."""
@@ -106,6 +113,7 @@ class VariantPass:
         # Token starts -> the exact mention there: every one (an exact name of something
         # else is never rewritten), and those that may rewrite (decided already).
         self._spans: tuple[dict, dict] | None = None
+        self._country_spans: dict[str, list] | None = None
         self.named: dict[int, Mention] = {}
         self.covered: dict[int, Mention] = {}
         for mention in canonicalizer.mentions:
@@ -117,8 +125,12 @@ class VariantPass:
 
     def run(self) -> None:
         """Propose a rewrite (or a flag) for each name run that some entity reads."""
+        self.exonyms()
         pending = []
+        foreign = self.canon.foreign
         for run in name_runs(self.context.text):
+            if any(low <= run[0][0] < high for low, high in foreign):
+                continue  # a paragraph in another language keeps its own spelling
             for end_index in range(len(run)):
                 candidate = self.candidate(run, end_index)
                 if candidate is not None and not self.propose(*candidate, use_prior=False):
@@ -223,9 +235,9 @@ class VariantPass:
     def span(self, window, match: VariantMatch) -> tuple[int, int, str] | None:
         """Where the reading starts and ends in the text, and what to write there."""
         entity = match.entity
-        if entity.source.startswith("GeoNames") and not entity.name.isascii():
-            # GeoNames' own name with its marks ("Nālūt") is a romanisation, not the
-            # English name a rewrite must write.
+        if _from_geonames(entity):
+            # GeoNames' own name is often not the English one ("Nālūt", "Sitrah" for
+            # Sitra): its places are read only through their listed names (exonyms).
             return None
         names = [token for token in window if token[2].lower() not in ARTICLES]
         written = sum(len(part.written.split()) for part in match.parts)
@@ -241,6 +253,53 @@ class VariantPass:
             return None  # a lone given name is not the person
         return window[-1][0], window[-1][1], entity.short
 
+    def exonyms(self) -> None:
+        """GeoNames alternate names that only recognize ("Bagdad", "Teheran", "Donezk"):
+        rewritten to the place's name when the document names the place's country
+        itself, a place word stands beside it, and English writes the place's name far
+        more (see entity_evidence.english_name).  A name inside a person's name ("Riad Salameh")
+        or in another language's paragraph stays."""
+        text = self.context.text
+        for mention in self.canon.mentions:
+            candidates = mention.candidates
+            names = {c.entity.name for c in candidates}
+            if len(names) != 1 or not all(
+                c.entity.type == "place" and _from_geonames(c.entity)
+                and c.alias.policy is Policy.RECOGNIZE and c.alias.kind is Kind.VARIANT
+                for c in candidates
+            ):  # fmt: skip
+                continue
+            entity = candidates[0].entity
+            target = entity.name
+            if not target.isascii() or not _NAME_CASED.fullmatch(mention.text):
+                continue
+            if any(low <= mention.start < high for low, high in self.canon.foreign):
+                continue
+            before = text[max(0, mention.start - 60) : mention.start]
+            after = text[mention.end : mention.end + 40]
+            if _NEXT_NAME.match(after) or _PREVIOUS_NAME.search(before):
+                continue  # part of a longer name: "Riad Salameh"
+            place = ev.PLACE_BEFORE.search(before) or ev.PLACE_AFTER.search(after)
+            named = [
+                code
+                for c in candidates
+                for code in c.entity.context
+                if _outside(self.country_spans().get(code, ()), mention.start, mention.end)
+            ]
+            english = ev.english_name(mention.text, target)
+            if not (place and named and english):
+                continue
+            message = (
+                f"{mention.text!r} is a name of {target} in another language (GeoNames): it "
+                f"stands where a place is named, the document names {', '.join(named)}, and "
+                f"{english.text} (confidence 0.90)"
+            )
+            self.context.edit(
+                mention.start, mention.end, target, "entity.exonym", message,
+                confidence=0.9, entity=entity.as_ref() if len(candidates) == 1 else None,
+            )  # fmt: skip
+            self.canon.variant_edits = True
+
     def named_elsewhere(self, entity_id: str, start: int, end: int) -> bool:
         """Whether a mention outside ``start:end`` names the entity (or a correction
         of this run does): the mention's own recognised reading is no evidence."""
@@ -255,6 +314,18 @@ class VariantPass:
         something in it."""
         by_country = self.spans()[1]
         return any(_outside(by_country.get(code, ()), start, end) for code in match.entity.context)
+
+    def country_spans(self) -> dict[str, list]:
+        """Where the exact mentions name each country itself (built once)."""
+        if self._country_spans is None:
+            self._country_spans = {}
+            for mention in self.canon.mentions:
+                for candidate in mention.candidates:
+                    if candidate.entity.type == "country":
+                        for code in candidate.entity.context:
+                            spans = self._country_spans.setdefault(code, [])
+                            spans.append((mention.start, mention.end))
+        return self._country_spans
 
     def spans(self) -> tuple[dict, dict]:
         """Where the exact mentions name each entity and each country (built once)."""
