@@ -174,7 +174,8 @@ def consonant_key(key: str) -> str:
     if not key:
         return ""
     rest = key[1:].translate(_CONSONANT_CLASS)
-    head = key[0].translate(_CONSONANT_CLASS) or key[0]
+    # An initial vowel varies as much as any other (Erbil, Irbil; Oleksandr, Aleksandr).
+    head = "a" if key[0] in _VOWELS else key[0].translate(_CONSONANT_CLASS) or key[0]
     kept = [head]
     for char in rest:
         if char in _VOWELS or char == kept[-1]:

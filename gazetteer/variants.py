@@ -59,6 +59,7 @@ def token_hits(index: CompiledIndex, token: str) -> list[TokenHit]:
     for its length (none for keys of four letters or fewer).
     """
     keys = query_keys(token)
+    letters = sum(char.isalpha() for char in token)
     found: dict[tuple[int, int, int], float] = {}
     for key in keys:
         for entry in index.variant_keys.get(key, ()):
@@ -68,7 +69,7 @@ def token_hits(index: CompiledIndex, token: str) -> list[TokenHit]:
             if other in keys:
                 continue
             cost = distance(key, other)
-            if cost > allowance(min(len(key), len(other))):
+            if cost > allowance(min(letters, len(other) + 1)):
                 continue
             for entry in index.variant_keys.get(other, ()):
                 if cost < found.get(entry, 99.0):
@@ -82,10 +83,11 @@ def part_cost(written: str, alias_token: str) -> float | None:
     """Weighted edits between a written token and an alias part, or None when they
     are further apart than the allowance."""
     target = query_keys(alias_token)[0]
+    # The allowance goes by the letters written, not by the keys: "Faleh" keeps its
+    # one edit though its key "fale" has four letters.
+    letters = min(sum(c.isalpha() for c in written), sum(c.isalpha() for c in alias_token))
     costs = [
-        cost
-        for key in query_keys(written)
-        if (cost := distance(key, target)) <= allowance(min(len(key), len(target)))
+        cost for key in query_keys(written) if (cost := distance(key, target)) <= allowance(letters)
     ]
     return min(costs) if costs else None
 
@@ -120,7 +122,13 @@ def resolve(index: CompiledIndex, name: str) -> list[VariantMatch]:
                 matches[hit.record_id] = match
     return sorted(
         matches.values(),
-        key=lambda m: (not m.given, not m.complete, -len(m.parts), m.cost, m.entity.id),
+        key=lambda m: (
+            not (m.given and m.complete),
+            not m.complete,
+            -len(m.parts),
+            m.cost,
+            m.entity.id,
+        ),
     )
 
 

@@ -114,6 +114,7 @@ class VariantPass:
         # else is never rewritten), and those that may rewrite (decided already).
         self._spans: tuple[dict, dict] | None = None
         self._country_spans: dict[str, list] | None = None
+        self._decided_from = 0  # where the last decided reading of this run starts
         self.named: dict[int, Mention] = {}
         self.covered: dict[int, Mention] = {}
         for mention in canonicalizer.mentions:
@@ -131,7 +132,13 @@ class VariantPass:
         for run in name_runs(self.context.text):
             if any(low <= run[0][0] < high for low, high in foreign):
                 continue  # a paragraph in another language keeps its own spelling
-            for end_index in range(len(run)):
+            # From the end of the run: the longest reading of a name is decided first,
+            # and a shorter one inside it ("Mohammad Bagher" in "Mohammad Bagher
+            # Qalibaf") is not read again.
+            self._decided_from = len(self.context.text)
+            for end_index in reversed(range(len(run))):
+                if run[end_index][0] >= self._decided_from:
+                    continue
                 candidate = self.candidate(run, end_index)
                 if candidate is not None and not self.propose(*candidate, use_prior=False):
                     pending.append(candidate)
@@ -146,11 +153,13 @@ class VariantPass:
         word = run[end_index][2]
         window = run[max(0, end_index - _MAX_PARTS + 1) : end_index + 1]
         covering = self.covered.get(window[-1][0])
-        if not word[0].isupper() or (covering is None and zipf(word) >= _SKIP_ZIPF):
+        if not word[0].isupper():
+            return None
+        if covering is None and window[-1][0] not in self.named and zipf(word) >= _SKIP_ZIPF:
             return None
         if covering is not None:
-            names = [token for token in window[:-1] if token[2].lower() not in ARTICLES]
-            if not names or names[-1][0] >= covering.start or names[-1][0] in self.covered:
+            before = [t for t in window if t[1] <= covering.start and t[2].lower() not in ARTICLES]
+            if not before or before[-1][0] in self.covered:
                 return None  # an exact mention, its given name included: decided already
         name = " ".join(t for _, _, t in window)
         matches = self.context.gazetteer.matcher.resolve(name)
@@ -172,6 +181,7 @@ class VariantPass:
         if len(proposals) > 1 and proposals[1].confidence >= proposal.confidence - 0.1:
             # The lead over the next-best entity is too small to choose.
             names = f"{proposal.entity.name}, {proposals[1].entity.name}"
+            self._decided_from = min(self._decided_from, proposal.start)
             self.context.flag(
                 proposal.start, proposal.end, "entity.ambiguous",
                 f"{self.context.text[proposal.start : proposal.end]!r} may name any of: "
@@ -189,10 +199,13 @@ class VariantPass:
         if text[start:end] == target:
             return None
         covering = self.named.get(window[-1][0])
-        if covering is not None and match.entity.id not in {
-            c.entity.id for c in covering.candidates
-        }:
-            return None  # an exact name of something else is never rewritten
+        full_name = match.given and match.complete
+        if (
+            covering is not None
+            and not full_name
+            and match.entity.id not in {c.entity.id for c in covering.candidates}
+        ):
+            return None  # an exact name of something else is never rewritten alone
         if covering is not None and covering.start <= start and _held_back(covering, match):
             return None  # the editors listed this very spelling as not to be rewritten
         intrinsic = ev.intrinsic(match)
@@ -251,7 +264,8 @@ class VariantPass:
         alias_tokens = match.alias.text.replace("-", " ").split()
         if match.alias.form is not Form.SHORT and match.parts[-1].alias_token != alias_tokens[-1]:
             return None  # a lone given name is not the person
-        return window[-1][0], window[-1][1], entity.short
+        first = names[-len(match.parts[-1].written.split())]
+        return first[0], window[-1][1], entity.short
 
     def exonyms(self) -> None:
         """GeoNames alternate names that only recognize ("Bagdad", "Teheran", "Donezk"):
@@ -343,6 +357,15 @@ class VariantPass:
 
     def apply(self, proposal: Proposal) -> bool:
         context = self.context
+        self._decided_from = min(self._decided_from, proposal.start)
+        # The whole name supersedes what an exact alias inside it proposed ("al-Freij"
+        # -> "Freij" inside "Fahad Jassem al-Freij").
+        context.edits[:] = [
+            edit
+            for edit in context.edits
+            if edit.end <= proposal.start or edit.start >= proposal.end
+            or not edit.rule.startswith("entity.")
+        ]  # fmt: skip
         if proposal.confidence >= 0.85:
             key = fold(proposal.surname)
             context.state.corrected_variants.setdefault(
