@@ -50,6 +50,16 @@ PLACE_AFTER = regex.compile(
     r"^,?\s+(?:the\s+)?(?:[\p{Lu}][\p{L}'’]*\s+)?(?:capital|city|town|port)\b|^,\s+\p{Lu}"
 )
 _LAST_NAME_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’]+)[\s-]+$")
+# Adjectives of the region's countries ("the Syrian army", "Iraqi forces"): news names
+# a country this way as often as by its name.
+DEMONYMS = {
+    "Syrian": "SY", "Iraqi": "IQ", "Ukrainian": "UA", "Russian": "RU", "Libyan": "LY",
+    "Iranian": "IR", "Israeli": "IL", "Palestinian": "PS", "Lebanese": "LB", "Egyptian": "EG",
+    "Turkish": "TR", "Saudi": "SA", "Yemeni": "YE", "Sudanese": "SD", "Algerian": "DZ",
+    "Tunisian": "TN", "Jordanian": "JO", "Qatari": "QA", "Emirati": "AE", "Kuwaiti": "KW",
+    "Omani": "OM", "Bahraini": "BH", "Chechen": "RU", "Kurdish": "IQ",
+}  # fmt: skip
+DEMONYM = regex.compile(r"\b(?:" + "|".join(DEMONYMS) + r")\b")
 # Endings that make a Slavic surname feminine (Lavrova, Zelenska, Yarovaya).
 _FEMININE = (("a", ""), ("aia", "i"), ("aia", "ii"), ("ska", "ski"), ("ka", "ki"))
 

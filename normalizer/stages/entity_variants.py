@@ -326,13 +326,20 @@ class VariantPass:
     def country_named(self, match: VariantMatch, start: int, end: int) -> bool:
         """Whether a mention outside ``start:end`` names the entity's country or
         something in it."""
-        by_country = self.spans()[1]
-        return any(_outside(by_country.get(code, ()), start, end) for code in match.entity.context)
+        by_country, named = self.spans()[1], self.country_spans()
+        return any(
+            _outside(by_country.get(code, ()), start, end) or code in named
+            for code in match.entity.context
+        )
 
     def country_spans(self) -> dict[str, list]:
-        """Where the exact mentions name each country itself (built once)."""
+        """Where the document names each country itself: a mention of the country, or
+        its adjective ("Syrian") (built once)."""
         if self._country_spans is None:
             self._country_spans = {}
+            for found in ev.DEMONYM.finditer(self.context.text):
+                spans = self._country_spans.setdefault(ev.DEMONYMS[found.group()], [])
+                spans.append(found.span())
             for mention in self.canon.mentions:
                 for candidate in mention.candidates:
                     if candidate.entity.type == "country":
