@@ -120,7 +120,7 @@ def test_variants_are_read_with_evidence(text, expected):
     result = clean(text)
     assert result.text == expected
     for change in result.changes:
-        assert change.rule in ("entity.variant", "entity.exonym")
+        assert change.rule in ("entity.fuzzy_variant", "entity.exonym")
         assert "confidence" in change.message and change.entity is not None
 
 
@@ -152,5 +152,5 @@ def test_below_min_confidence_a_variant_is_a_flag_with_its_suggestion():
     text = "Intelligence chief Sergey Naryschkin spoke on Monday."
     result = clean(text, {"min_confidence": 0.99})
     assert result.text == text
-    [flag] = [f for f in result.flags if f.rule == "entity.variant"]
+    [flag] = [f for f in result.flags if f.rule == "entity.fuzzy_variant"]
     assert "suggested 'Naryshkin'" in flag.message

@@ -386,7 +386,7 @@ class VariantPass:
             proposal.start,
             proposal.end,
             proposal.target,
-            "entity.variant",
+            "entity.fuzzy_variant",
             proposal.message,
             confidence=proposal.confidence,
             entity=proposal.entity.as_ref(),
