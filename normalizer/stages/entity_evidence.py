@@ -61,6 +61,7 @@ DEMONYMS = {
 }  # fmt: skip
 DEMONYM = regex.compile(r"\b(?:" + "|".join(DEMONYMS) + r")\b")
 # Endings that make a Slavic surname feminine (Lavrova, Zelenska, Yarovaya).
+_MASCULINE = ("ov", "ev", "in", "ski", "ki", "ii", "i")
 _FEMININE = (("a", ""), ("aia", "i"), ("aia", "ii"), ("ska", "ski"), ("ka", "ki"))
 
 
@@ -206,6 +207,8 @@ def gendered_form(match: VariantMatch) -> Evidence | None:
 
     written = query_keys(match.parts[-1].written)[0]
     alias = query_keys(match.parts[-1].alias_token)[0]
+    if not alias.endswith(_MASCULINE):
+        return None  # "Salama" is not a feminine "Salamé"
     for feminine, masculine in _FEMININE:
         if written.endswith(feminine) and written[: -len(feminine)] + masculine == alias:
             return Evidence(
