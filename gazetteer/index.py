@@ -31,7 +31,7 @@ from gazetteer.schema import Alias, Entity, Kind, alias_from_values
 from gazetteer.translit import consonant_key, name_key, spelled
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 15
+INDEX_VERSION = 16
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
@@ -317,8 +317,8 @@ class CompiledIndex:
     def _build_variant_keys(self) -> None:
         # Transliteration key -> ((record id, token position, tokens spanned), ...), and
         # consonant key -> transliteration keys (see gazetteer.translit).  People and
-        # places: every Latin spelling of a curated entry, the canonical name of a
-        # GeoNames one (its thousands of alternate names would crowd the keys).
+        # places: every spelling of a curated entry (GeoNames places are read through
+        # their listed alternate names only: see the entity stage's exonyms).
         keys: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         for record_id, record in enumerate(self.records()):
             if record.alias.kind in (Kind.CALQUE, Kind.ACRONYM, Kind.NATIVE):
@@ -326,8 +326,8 @@ class CompiledIndex:
             entity = self.entities[record.entity]
             if entity.type not in VARIANT_TYPES:
                 continue
-            if entity.source.startswith("GeoNames") and record.alias.kind is not Kind.CANONICAL:
-                continue
+            if entity.source.startswith("GeoNames"):
+                continue  # GeoNames' own names are never a variant's target
             if not _PLAIN_NAME.fullmatch(record.pattern):
                 continue  # "South Horizons (Estate)": a qualifier is not a name part
             parts = name_parts(record)
@@ -341,7 +341,11 @@ class CompiledIndex:
         coarse: dict[str, set[str]] = defaultdict(set)
         for key in self.variant_keys:
             coarse[consonant_key(key)].add(key)
-        self.consonant_keys = {key: tuple(sorted(found)) for key, found in coarse.items()}
+        # Sorted by length, so that a lookup compares only keys of a length within
+        # its allowance (a block of a million aliases holds many lengths).
+        self.consonant_keys = {
+            key: tuple(sorted(found, key=lambda k: (len(k), k))) for key, found in coarse.items()
+        }
 
     def record_ids(self, key: str) -> tuple[int, ...]:
         """The records whose folded key is ``key`` (one lookup in the automaton)."""

@@ -10,6 +10,7 @@ point to, part by part, and returns each reading with its evidence.
 
 from __future__ import annotations
 
+import bisect
 from typing import NamedTuple
 
 from gazetteer.index import CompiledIndex, name_parts
@@ -65,7 +66,12 @@ def token_hits(index: CompiledIndex, token: str) -> list[TokenHit]:
         for entry in index.variant_keys.get(key, ()):
             found[entry] = 0.0
     for key in keys:
-        for other in index.consonant_keys.get(consonant_key(key), ()):
+        block = index.consonant_keys.get(consonant_key(key), ())
+        if not block:
+            continue
+        low = bisect.bisect_left(block, len(key) - 2, key=len)
+        high = bisect.bisect_right(block, len(key) + 2, key=len)
+        for other in block[low:high]:
             if other in keys:
                 continue
             cost = distance(key, other)

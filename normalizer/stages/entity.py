@@ -36,8 +36,7 @@ from normalizer.stages.entity_rules import (
 from normalizer.stages.entity_variants import VariantPass
 from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 
-_NAME_BEFORE = regex.compile(r"\p{Lu}\p{Ll}+[ -]$")
-_NAME_AFTER = regex.compile(r"[ -]\p{Lu}\p{Ll}")
+_NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+)[ -]$")
 
 
 class _Canonicalizer:
@@ -95,16 +94,19 @@ class _Canonicalizer:
         edits = self.context.edits
         if not edits:
             return False
-        if self.variant_edits:
-            return True  # a name read by its key may be the evidence another one needs
         text = self.context.text
+        matcher = self.context.gazetteer.matcher
         for edit in edits:
-            # A rewritten surname gives the variant pass a full name to read next time
-            # ("Alifa HiFTER" -> "Alifa Haftar" -> "Khalifa Haftar").
-            if _NAME_BEFORE.search(text, max(0, edit.start - 30), edit.start) or _NAME_AFTER.match(
-                text, edit.end
-            ):
-                return True
+            # A rewritten surname may give the variant pass a full name to read next
+            # time ("Alifa HiFTER" -> "Alifa Haftar" -> "Khalifa Haftar").
+            before = _NAME_BEFORE.search(text, max(0, edit.start - 30), edit.start)
+            if before is None:
+                continue
+            name = f"{before.group(1)} {edit.replacement}"
+            for best in matcher.resolve(name)[:1]:
+                written = " ".join(part.written for part in best.parts)
+                if best.given and best.complete and not matcher.lookup(written):
+                    return True  # a full name no alias lists: the variant pass reads it
         # "SAN:JWAN:ڈY" beside a Cyrillic word stayed; a Latin neighbour may change that.
         for low, high in self.decided_by_neighbours:
             if any(edit.start < high and edit.end > low for edit in edits):
@@ -117,13 +119,11 @@ class _Canonicalizer:
                 added.context
             ):
                 return True
-        matcher = self.context.gazetteer.matcher
         for edit in edits:
             if edit.entity is None:
                 return True
             if matcher.entities_named(edit.replacement) - {edit.entity["id"]}:
                 return True
-        text = self.context.text
         pieces, position = [], 0
         for edit in sorted(edits, key=lambda e: (e.start, e.end)):
             pieces += [text[position : edit.start], edit.replacement]

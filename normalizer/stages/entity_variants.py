@@ -26,13 +26,25 @@ if TYPE_CHECKING:
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}]+")
 _NAME_CASED = regex.compile(r"\p{Lu}\p{Ll}+")
-_NEXT_NAME = regex.compile(r"[ -]\p{Lu}\p{Ll}")
-_PREVIOUS_NAME = regex.compile(r"\p{Lu}\p{Ll}+[ -]$")
 # Lower-case words inside names: Arabic articles and particles, "de" (Staffan de Mistura).
 CONNECTORS = frozenset(
     {"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "ez", "ed", "bin",
      "ben", "ibn", "bint", "de", "ul"}
 )  # fmt: skip
+# A run of name-cased words ("ALYFA" or "HiFTER" are damage or headlines, not names),
+# joined by one space or hyphen, lower-case connectors allowed inside.
+_NAME_WORD = r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]*(?![\p{L}\p{M}])"
+_RUN = regex.compile(
+    _NAME_WORD
+    + r"(?:[ -](?:(?:"
+    + "|".join(sorted(CONNECTORS, key=len, reverse=True))
+    + r")[ -])*"
+    + _NAME_WORD
+    + r")*"
+)
+_ARTICLE_PREFIX = regex.compile(r"^(?:al|el|Al|El|an|ar|as|ash|at|ad|az)[-\s]")
+_NEXT_NAME = regex.compile(r"[ -]\p{Lu}\p{Ll}")
+_PREVIOUS_NAME = regex.compile(r"\p{Lu}\p{Ll}+[ -]$")
 # Words this frequent in English never end a name here ("The", "However", "Berry").
 _SKIP_ZIPF = 3.5
 # Below this a proposal is not even worth a flag (a lone surname spelt like a name).
@@ -59,24 +71,20 @@ def name_runs(text: str) -> list[list[tuple[int, int, str]]]:
     >>> [[t for _, _, t in run] for run in name_runs("Then Fayez al-Serradsch met him.")]
     [['Then', 'Fayez', 'al', 'Serradsch']]
     """
-    runs: list[list[tuple[int, int, str]]] = []
-    current: list[tuple[int, int, str]] = []
-    for match in _TOKEN.finditer(text):
-        word, start = match.group(), match.start()
-        # Name-cased only: "ALYFA" or "HiFTER" are damage or headlines, not names.
-        capital = word[0].isupper() and (len(word) == 1 or word[1:].islower())
-        joined = bool(current) and text[current[-1][1] : start] in (" ", "-")
-        if capital or (joined and word in CONNECTORS):
-            if not joined and current:
-                runs.append(_trim(current))
-                current = []
-            current.append((start, match.end(), word))
-        elif current:
-            runs.append(_trim(current))
-            current = []
-    if current:
-        runs.append(_trim(current))
-    return [run for run in runs if run]
+    runs = []
+    for found in _RUN.finditer(text):
+        words, offset = found.group(), found.start()
+        if " " not in words and "-" not in words:
+            runs.append([(offset, found.end(), words)])  # most runs: one word
+            continue
+        tokens = _TOKEN.finditer(words)
+        runs.append([(offset + t.start(), offset + t.end(), t.group()) for t in tokens])
+    return runs
+
+
+def _words(text: str) -> str:
+    """``text`` with its Arabic article dropped ("al-Freij" is one word)."""
+    return _ARTICLE_PREFIX.sub("", text)
 
 
 def _outside(spans, start: int, end: int) -> bool:
@@ -96,12 +104,6 @@ def _held_back(mention: Mention, match: VariantMatch) -> bool:
         and not c.entity.source.startswith("GeoNames")
         for c in mention.candidates
     )
-
-
-def _trim(run):
-    while run and not run[-1][2][0].isupper():
-        run = run[:-1]
-    return run
 
 
 class VariantPass:
@@ -135,6 +137,10 @@ class VariantPass:
             # From the end of the run: the longest reading of a name is decided first,
             # and a shorter one inside it ("Mohammad Bagher" in "Mohammad Bagher
             # Qalibaf") is not read again.
+            if all(start in self.covered for start, _, _ in run):
+                continue  # exact mentions throughout: decided already
+            if len(run) == 1 and run[0][0] not in self.named and zipf(run[0][2]) >= _SKIP_ZIPF:
+                continue  # "The", "However": a word, not a name
             self._decided_from = len(self.context.text)
             for end_index in reversed(range(len(run))):
                 if run[end_index][0] >= self._decided_from:
@@ -158,9 +164,13 @@ class VariantPass:
         if covering is None and window[-1][0] not in self.named and zipf(word) >= _SKIP_ZIPF:
             return None
         if covering is not None:
+            # An exact mention is decided, unless it is a lone surname after a name word
+            # no alias covers: a given name spelt another way ("Serguei Lavrov").
+            if " " in _words(covering.text):
+                return None
             before = [t for t in window if t[1] <= covering.start and t[2].lower() not in ARTICLES]
             if not before or before[-1][0] in self.covered:
-                return None  # an exact mention, its given name included: decided already
+                return None
         name = " ".join(t for _, _, t in window)
         matches = self.context.gazetteer.matcher.resolve(name)
         if not matches:
