@@ -24,7 +24,7 @@ from gazetteer.index import (
     written_tokens,
 )
 from gazetteer.schema import Alias, Entity
-from gazetteer.variants import VariantMatch, resolve
+from gazetteer.variants import VariantMatch, resolve, token_hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,7 @@ class Matcher:
         self._named_cache: dict[str, frozenset[str]] = {}
         self._kept_cache: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
         self._resolved: dict[str, tuple[VariantMatch, ...]] = {}
+        self._spells: dict[str, bool] = {}
 
     def find(self, text: str) -> list[Mention]:
         """Exact mentions in ``text``, leftmost-longest, non-overlapping, in order.
@@ -240,6 +241,16 @@ class Matcher:
                 self._resolved.clear()
             self._resolved[name] = found
         return list(found)
+
+    def may_spell(self, token: str) -> bool:
+        """Whether ``token`` may spell some alias part by transliteration key (a cheap,
+        cached first test before :meth:`resolve`)."""
+        found = self._spells.get(token)
+        if found is None:
+            if len(self._spells) >= _RESOLVED_CACHE_SIZE:
+                self._spells.clear()
+            found = self._spells[token] = bool(token_hits(self.index, token))
+        return found
 
     def complete(self, prefix: str, suffix: str, *, max_gap: int) -> list[tuple[str, Entity]]:
         """Canonical name tokens that start with ``prefix`` and end with ``suffix``.

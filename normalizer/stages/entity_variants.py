@@ -11,6 +11,7 @@ as evidence for the same spelling elsewhere, so one entity ends in one form.
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING, NamedTuple
 
 import regex
@@ -106,25 +107,46 @@ def _held_back(mention: Mention, match: VariantMatch) -> bool:
     )
 
 
+class MentionAt:
+    """The mention covering a position, found by bisection (mentions are sorted and do
+    not overlap)."""
+
+    __slots__ = ("_mentions", "_starts")
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self._mentions = mentions
+        self._starts = [mention.start for mention in mentions]
+
+    def get(self, position: int) -> Mention | None:
+        index = bisect.bisect_right(self._starts, position) - 1
+        if index >= 0 and position < self._mentions[index].end:
+            return self._mentions[index]
+        return None
+
+    def __contains__(self, position: int) -> bool:
+        return self.get(position) is not None
+
+
 class VariantPass:
     """The variant pass over one document, inside one run of the entity stage."""
 
     def __init__(self, canonicalizer: _Canonicalizer) -> None:
         self.canon = canonicalizer
         self.context = canonicalizer.context
-        # Token starts -> the exact mention there: every one (an exact name of something
-        # else is never rewritten), and those that may rewrite (decided already).
         self._spans: tuple[dict, dict] | None = None
         self._country_spans: dict[str, list] | None = None
         self._decided_from = 0  # where the last decided reading of this run starts
-        self.named: dict[int, Mention] = {}
-        self.covered: dict[int, Mention] = {}
-        for mention in canonicalizer.mentions:
-            decided = any(c.alias.policy is not Policy.RECOGNIZE for c in mention.candidates)
-            for position in range(mention.start, mention.end):
-                self.named[position] = mention
-                if decided:
-                    self.covered[position] = mention
+        # The exact mention at a position: every one (an exact name of something else
+        # is never rewritten alone), and those that may rewrite (decided already).
+        mentions = canonicalizer.mentions
+        self.named = MentionAt(mentions)
+        self.covered = MentionAt(
+            [
+                m
+                for m in mentions
+                if any(c.alias.policy is not Policy.RECOGNIZE for c in m.candidates)
+            ]
+        )
 
     def run(self) -> None:
         """Propose a rewrite (or a flag) for each name run that some entity reads."""
@@ -156,12 +178,16 @@ class VariantPass:
                 self.propose(window, matches, use_prior=True)
 
     def candidate(self, run, end_index: int):
-        word = run[end_index][2]
-        window = run[max(0, end_index - _MAX_PARTS + 1) : end_index + 1]
-        covering = self.covered.get(window[-1][0])
+        start, _, word = run[end_index]
         if not word[0].isupper():
             return None
-        if covering is None and window[-1][0] not in self.named and zipf(word) >= _SKIP_ZIPF:
+        matcher = self.context.gazetteer.matcher
+        joined = run[end_index - 1][2] + word if end_index else ""
+        if not matcher.may_spell(word) and not (joined and matcher.may_spell(joined)):
+            return None  # most words: no alias part has a key near theirs
+        window = run[max(0, end_index - _MAX_PARTS + 1) : end_index + 1]
+        covering = self.covered.get(start)
+        if covering is None and start not in self.named and zipf(word) >= _SKIP_ZIPF:
             return None
         if covering is not None:
             # An exact mention is decided, unless it is a lone surname after a name word
@@ -171,8 +197,7 @@ class VariantPass:
             before = [t for t in window if t[1] <= covering.start and t[2].lower() not in ARTICLES]
             if not before or before[-1][0] in self.covered:
                 return None
-        name = " ".join(t for _, _, t in window)
-        matches = self.context.gazetteer.matcher.resolve(name)
+        matches = matcher.resolve(" ".join(t for _, _, t in window))
         if not matches:
             return None
         return window, matches
@@ -286,6 +311,9 @@ class VariantPass:
         text = self.context.text
         for mention in self.canon.mentions:
             candidates = mention.candidates
+            first = candidates[0]
+            if first.alias.policy is not Policy.RECOGNIZE or first.entity.type != "place":
+                continue  # most mentions: decided by the stage's alias rules
             names = {c.entity.name for c in candidates}
             if len(names) != 1 or not all(
                 c.entity.type == "place" and _from_geonames(c.entity)
