@@ -31,7 +31,7 @@ from gazetteer.schema import Alias, Entity, Kind, alias_from_values
 from gazetteer.translit import consonant_key, name_key, spelled
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 16
+INDEX_VERSION = 17
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4

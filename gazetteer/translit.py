@@ -79,7 +79,7 @@ _COMMON_AFTER = (
     ("c(?=[eiy])", "s"),
     ("c", "k"),
     ("ff$", "v"),
-    ("(?<=[aeiou])h$", ""),  # ة, the final h of Darnah, Raqqah, Haniyeh
+    ("(?<=[aeiouy])h$", ""),  # ة, the final h of Darnah, Raqqah, Haniyeh
 )
 _VOWELS = "aeiou"
 # Name particles written several ways: "son of", "father of", "servant of".
@@ -87,8 +87,25 @@ _PARTICLES = {"ben": "bin", "ibn": "bin", "abou": "abu", "abdel": "abdul", "abda
               "abdol": "abdul", "abdoul": "abdul", "abd": "abdul"}  # fmt: skip
 
 
-def _compile(rules) -> tuple[tuple[re.Pattern, str], ...]:
-    return tuple((re.compile(pattern), replacement) for pattern, replacement in rules)
+class _Rules:
+    """One stage's substitutions as a single alternation, applied in one pass (the
+    first listed alternative wins at a position: "tsch" before "sch" before "ch")."""
+
+    __slots__ = ("_pattern", "_replacements")
+
+    def __init__(self, rules) -> None:
+        self._pattern = re.compile("|".join(f"(?P<r{i}>{p})" for i, (p, _) in enumerate(rules)))
+        self._replacements = {f"r{i}": replacement for i, (_, replacement) in enumerate(rules)}
+
+    def sub(self, text: str) -> str:
+        return self._pattern.sub(self._replace, text)
+
+    def _replace(self, match: re.Match) -> str:
+        return self._replacements[match.lastgroup]
+
+
+def _compile(rules) -> _Rules:
+    return _Rules(rules)
 
 
 _BEFORE = _compile(_COMMON_BEFORE)
@@ -97,6 +114,14 @@ _RULES = {name: _compile(rules) for name, rules in _CONVENTIONS.items()}
 _NON_LETTER = re.compile(r"[^a-zßSCJ]")
 _DOUBLE = re.compile(r"(.)\1+")
 _FINAL_E = re.compile(r"(?<=[^aeiou])e$")
+# The letters that make a convention read a token otherwise than English or French do.
+_TRIGGERS = {
+    "de_zh": ("sch",),
+    "fr_w": ("ou",),
+    "it": ("ch", "sc", "gi", "ci"),
+    "ar": ("z", "d"),
+    "es": ("j", "ch", "gu", "qu", "ll"),
+}
 #: Conventions tried for a token of the text, in order.
 CONVENTIONS = tuple(_CONVENTIONS)
 
@@ -115,12 +140,7 @@ def name_key(folded: str, convention: str = "en") -> str:
     """
     key = _NON_LETTER.sub("", folded)
     key = _PARTICLES.get(key, key)
-    for pattern, replacement in _BEFORE:
-        key = pattern.sub(replacement, key)
-    for pattern, replacement in _RULES[convention]:
-        key = pattern.sub(replacement, key)
-    for pattern, replacement in _AFTER:
-        key = pattern.sub(replacement, key)
+    key = _AFTER.sub(_RULES[convention].sub(_BEFORE.sub(key)))
     key = _DOUBLE.sub(r"\1", key)
     return _FINAL_E.sub("", key) if len(key) > 4 else key
 
@@ -152,6 +172,9 @@ def query_keys(token: str) -> tuple[str, ...]:
     folded = spelled(token)
     keys = []
     for convention in CONVENTIONS:
+        triggers = _TRIGGERS.get(convention)
+        if triggers is not None and not any(trigger in folded for trigger in triggers):
+            continue  # it reads this token as English (or French) does: the same key
         key = name_key(folded, convention)
         if key not in keys:
             keys.append(key)

@@ -43,7 +43,6 @@ _RUN = regex.compile(
     + _NAME_WORD
     + r")*"
 )
-_ARTICLE_PREFIX = regex.compile(r"^(?:al|el|Al|El|an|ar|as|ash|at|ad|az)[-\s]")
 _NEXT_NAME = regex.compile(r"[ -]\p{Lu}\p{Ll}")
 _PREVIOUS_NAME = regex.compile(r"\p{Lu}\p{Ll}+[ -]$")
 # Words this frequent in English never end a name here ("The", "However", "Berry").
@@ -81,11 +80,6 @@ def name_runs(text: str) -> list[list[tuple[int, int, str]]]:
         tokens = _TOKEN.finditer(words)
         runs.append([(offset + t.start(), offset + t.end(), t.group()) for t in tokens])
     return runs
-
-
-def _words(text: str) -> str:
-    """``text`` with its Arabic article dropped ("al-Freij" is one word)."""
-    return _ARTICLE_PREFIX.sub("", text)
 
 
 def _outside(spans, start: int, end: int) -> bool:
@@ -190,10 +184,8 @@ class VariantPass:
         if covering is None and start not in self.named and zipf(word) >= _SKIP_ZIPF:
             return None
         if covering is not None:
-            # An exact mention is decided, unless it is a lone surname after a name word
-            # no alias covers: a given name spelt another way ("Serguei Lavrov").
-            if " " in _words(covering.text):
-                return None
+            # An exact mention is decided, unless a name word no alias covers stands
+            # before it: a given name spelt another way ("Serguei Lavrov").
             before = [t for t in window if t[1] <= covering.start and t[2].lower() not in ARTICLES]
             if not before or before[-1][0] in self.covered:
                 return None
@@ -233,6 +225,9 @@ class VariantPass:
         text = self.context.text
         if text[start:end] == target:
             return None
+        decided = self.covered.get(window[-1][0])
+        if decided is not None and start >= decided.start:
+            return None  # no wider than the exact mention: its alias decided it
         covering = self.named.get(window[-1][0])
         full_name = match.given and match.complete
         if (
