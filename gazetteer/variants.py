@@ -17,6 +17,8 @@ from gazetteer.index import CompiledIndex, name_parts
 from gazetteer.schema import Alias, Entity
 from gazetteer.translit import allowance, consonant_key, distance, query_keys
 
+MAX_HITS = 64
+
 
 class TokenHit(NamedTuple):
     """One alias part that a written token may spell."""
@@ -82,7 +84,10 @@ def token_hits(index: CompiledIndex, token: str) -> list[TokenHit]:
                     found[entry] = cost
     hits = [TokenHit(*entry, cost) for entry, cost in found.items()]
     hits.sort(key=lambda hit: (hit.cost, hit.record_id, hit.position))
-    return hits
+    # A token a hundred aliases could spell is read by none of them with a lead (the
+    # decision would call it ambiguous): the cheapest few are enough, and they bound
+    # the work in a gazetteer of a million names.
+    return hits[:MAX_HITS]
 
 
 def part_cost(written: str, alias_token: str) -> float | None:
