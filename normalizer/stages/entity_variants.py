@@ -86,6 +86,13 @@ def _outside(spans, start: int, end: int) -> bool:
     return any(high <= start or low >= end for low, high in spans)
 
 
+def _decides(candidates) -> bool:
+    """Whether some reading of an exact mention may rewrite (the stage decided it)."""
+    if candidates[0].alias.policy is not Policy.RECOGNIZE:
+        return True  # most mentions: one reading
+    return any(c.alias.policy is not Policy.RECOGNIZE for c in candidates)
+
+
 def _from_geonames(entity: Entity) -> bool:
     return entity.source.startswith("GeoNames")
 
@@ -134,29 +141,42 @@ class VariantPass:
         # is never rewritten alone), and those that may rewrite (decided already).
         mentions = canonicalizer.mentions
         self.named = MentionAt(mentions)
-        self.covered = MentionAt(
-            [
-                m
-                for m in mentions
-                if any(c.alias.policy is not Policy.RECOGNIZE for c in m.candidates)
-            ]
-        )
+        decided = [m for m in mentions if _decides(m.candidates)]
+        self.covered = MentionAt(decided)
+        # Where the words of those mentions start: most runs are found in it whole.
+        words = self._decided_words = set()
+        for mention in decided:
+            if " " in mention.text or "-" in mention.text:
+                words.update(mention.start + w.start() for w in _TOKEN.finditer(mention.text))
+            else:
+                words.add(mention.start)
 
     def run(self) -> None:
         """Propose a rewrite (or a flag) for each name run that some entity reads."""
         self.exonyms()
         pending = []
-        foreign = self.canon.foreign
-        for run in name_runs(self.context.text):
+        foreign, decided_words = self.canon.foreign, self._decided_words
+        may_spell = self.context.gazetteer.matcher.may_spell
+        for found in _RUN.finditer(self.context.text):
+            words, start = found.group(), found.start()
+            if " " not in words and "-" not in words:
+                # Most runs are one word: an exact mention, an English word, or a word
+                # whose key no alias part has.
+                if start in decided_words or not may_spell(words):
+                    continue
+                run = [(start, found.end(), words)]
+            else:
+                tokens = _TOKEN.finditer(words)
+                run = [(start + t.start(), start + t.end(), t.group()) for t in tokens]
+            if all(start in decided_words for start, _, _ in run):
+                continue  # exact mentions throughout: decided already
+            if len(run) == 1 and zipf(run[0][2]) >= _SKIP_ZIPF and run[0][0] not in self.named:
+                continue  # "The", "However": a word, not a name
             if any(low <= run[0][0] < high for low, high in foreign):
                 continue  # a paragraph in another language keeps its own spelling
             # From the end of the run: the longest reading of a name is decided first,
             # and a shorter one inside it ("Mohammad Bagher" in "Mohammad Bagher
             # Qalibaf") is not read again.
-            if all(start in self.covered for start, _, _ in run):
-                continue  # exact mentions throughout: decided already
-            if len(run) == 1 and run[0][0] not in self.named and zipf(run[0][2]) >= _SKIP_ZIPF:
-                continue  # "The", "However": a word, not a name
             self._decided_from = len(self.context.text)
             for end_index in reversed(range(len(run))):
                 if run[end_index][0] >= self._decided_from:
@@ -307,7 +327,11 @@ class VariantPass:
         for mention in self.canon.mentions:
             candidates = mention.candidates
             first = candidates[0]
-            if first.alias.policy is not Policy.RECOGNIZE or first.entity.type != "place":
+            if (
+                first.alias.kind is not Kind.VARIANT
+                or first.alias.policy is not Policy.RECOGNIZE
+                or first.entity.type != "place"
+            ):
                 continue  # most mentions: decided by the stage's alias rules
             names = {c.entity.name for c in candidates}
             if len(names) != 1 or not all(
