@@ -28,17 +28,13 @@ import ahocorasick
 
 from gazetteer.folding import fold_key, word_spaced
 from gazetteer.schema import Alias, Entity, Kind, alias_from_values
-from gazetteer.translit import consonant_key, name_key, spelled
+from gazetteer.variant_keys import ARTICLE_TOKENS, build_variant_keys
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 17
+INDEX_VERSION = 18
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
-
-
-#: Arabic article forms as words ("Al-Jufra", "at-Thani"): the one list the project uses.
-ARTICLE_TOKENS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
 
 
 def required_capitals(pattern: str) -> tuple[int, ...]:
@@ -74,25 +70,6 @@ def skeleton(token: str) -> str:
             continue
         kept.append(char)
     return "".join(kept)
-
-
-_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:[ '’-]+[^\W\d_]+)*")
-#: Entity types whose names are matched by transliteration key.
-VARIANT_TYPES = frozenset({"person", "place"})
-
-
-def name_parts(record: AliasRecord) -> list[tuple[int, str]]:
-    """(position, written token) of an alias's name parts: letters only, Arabic
-    articles left out ("al-Sarraj" is matched as "Sarraj").
-
-    >>> name_parts(AliasRecord(0, None, "fayez al sarraj", "Fayez al-Sarraj"))
-    [(0, 'Fayez'), (2, 'Sarraj')]
-    """
-    return [
-        (position, token)
-        for position, token in enumerate(written_tokens(record))
-        if token.isalpha() and token.lower() not in ARTICLE_TOKENS
-    ]
 
 
 def written_tokens(record: AliasRecord) -> list[str]:
@@ -316,36 +293,12 @@ class CompiledIndex:
 
     def _build_variant_keys(self) -> None:
         # Transliteration key -> ((record id, token position, tokens spanned), ...), and
-        # consonant key -> transliteration keys (see gazetteer.translit).  People and
-        # places: every spelling of a curated entry (GeoNames places are read through
-        # their listed alternate names only: see the entity stage's exonyms).
-        keys: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        for record_id, record in enumerate(self.records()):
-            if record.alias.kind in (Kind.CALQUE, Kind.ACRONYM, Kind.NATIVE):
-                continue
-            entity = self.entities[record.entity]
-            if entity.type not in VARIANT_TYPES:
-                continue
-            if entity.source.startswith("GeoNames"):
-                continue  # GeoNames' own names are never a variant's target
-            if not _PLAIN_NAME.fullmatch(record.pattern):
-                continue  # "South Horizons (Estate)": a qualifier is not a name part
-            parts = name_parts(record)
-            for index, (position, token) in enumerate(parts):
-                keys[name_key(spelled(token))].append((record_id, position, 1))
-                if index + 1 < len(parts) and parts[index + 1][0] == position + 1:
-                    # "Abdelfattah" for "Abdel Fattah": the two parts written as one.
-                    joined = token + parts[index + 1][1]
-                    keys[name_key(spelled(joined))].append((record_id, position, 2))
-        self.variant_keys = {key: tuple(entries) for key, entries in keys.items() if key}
-        coarse: dict[str, set[str]] = defaultdict(set)
-        for key in self.variant_keys:
-            coarse[consonant_key(key)].add(key)
-        # Sorted by length, so that a lookup compares only keys of a length within
-        # its allowance (a block of a million aliases holds many lengths).
-        self.consonant_keys = {
-            key: tuple(sorted(found, key=lambda k: (len(k), k))) for key, found in coarse.items()
-        }
+        # consonant key -> transliteration keys: see gazetteer.variant_keys.
+        self.variant_keys, self.consonant_keys = build_variant_keys(
+            (record_id, record.alias, self.entities[record.entity], record.pattern,
+             written_tokens(record))
+            for record_id, record in enumerate(self.records())
+        )  # fmt: skip
 
     def record_ids(self, key: str) -> tuple[int, ...]:
         """The records whose folded key is ``key`` (one lookup in the automaton)."""

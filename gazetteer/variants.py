@@ -13,9 +13,11 @@ from __future__ import annotations
 import bisect
 from typing import NamedTuple
 
-from gazetteer.index import CompiledIndex, name_parts
+from gazetteer.index import CompiledIndex, written_tokens
 from gazetteer.schema import Alias, Entity
 from gazetteer.translit import allowance, consonant_key, distance, query_keys
+from gazetteer.variant_keys import ARTICLE_TOKENS as ARTICLES
+from gazetteer.variant_keys import name_parts
 
 MAX_HITS = 64
 
@@ -143,9 +145,6 @@ def resolve(index: CompiledIndex, name: str) -> list[VariantMatch]:
     )
 
 
-ARTICLES = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
-
-
 def _step(parts, written_index: int, alias_parts, alias_index: int):
     """Match the written part at ``written_index`` with the alias part at
     ``alias_index``, or two written parts with one alias part ("Abd Rabbuh" and
@@ -169,7 +168,7 @@ def _step(parts, written_index: int, alias_parts, alias_index: int):
 
 def _align(index: CompiledIndex, parts: list[str], hit: TokenHit) -> VariantMatch | None:
     record = index.record(hit.record_id)
-    alias_parts = name_parts(record)
+    alias_parts = name_parts(written_tokens(record))
     at = next(i for i, (position, _) in enumerate(alias_parts) if position == hit.position)
     last = at + hit.width - 1
     relations = [Relation(parts[-1], " ".join(t for _, t in alias_parts[at : last + 1]), hit.cost)]

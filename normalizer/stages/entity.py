@@ -54,7 +54,6 @@ class _Canonicalizer:
         self._named_twice: dict[str, bool] = {}
         # Entities that variant corrections of this run named.
         self.fuzzy_added: list[Entity] = []
-        self.variant_edits = False
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)

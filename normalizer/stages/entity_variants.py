@@ -11,53 +11,19 @@ as evidence for the same spelling elsewhere, so one entity ends in one form.
 
 from __future__ import annotations
 
-import bisect
-import re
 from typing import TYPE_CHECKING, NamedTuple
 
-import regex
-
-from gazetteer import Entity, Form, Kind, Mention, Policy
+from gazetteer import Entity, Form, Mention, Policy
 from gazetteer.folding import fold, strip_diacritics
 from gazetteer.variants import ARTICLES, VariantMatch
 from normalizer.stages import entity_evidence as ev
+from normalizer.stages.entity_exonyms import from_geonames, rewrite_exonyms
 from normalizer.stages.entity_rules import replacement_for, zipf
+from normalizer.stages.entity_runs import NAME_RUN, WORD_TOKEN, MentionAt
 
 if TYPE_CHECKING:
     from normalizer.stages.entity import _Canonicalizer
 
-_TOKEN = regex.compile(r"[\p{L}\p{M}]+")
-_NAME_CASED = regex.compile(r"\p{Lu}\p{Ll}+")
-# Lower-case words inside names: Arabic articles and particles, "de" (Staffan de Mistura).
-CONNECTORS = frozenset(
-    {"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "ez", "ed", "bin",
-     "ben", "ibn", "bint", "de", "ul"}
-)  # fmt: skip
-# A run of name-cased words ("ALYFA" or "HiFTER" are damage or headlines, not names),
-# joined by one space or hyphen, lower-case connectors allowed inside.  Written with
-# ``re`` and explicit letter classes (Latin, Greek, Cyrillic): 20% faster than
-# ``regex``'s \p{Lu} on news text, and this scan is most of the variant pass's time.
-
-
-def _letters(predicate) -> str:
-    ranges = ((0x41, 0x530), (0x1E00, 0x1F00))
-    chars = [chr(code) for low, high in ranges for code in range(low, high) if predicate(chr(code))]
-    return "[" + "".join(re.escape(char) for char in chars) + "]"
-
-
-_UPPER = _letters(str.isupper)
-_LOWER = _letters(lambda char: char.islower() or 0x300 <= ord(char) < 0x370)
-_NAME_WORD = rf"(?<![^\W\d_]){_UPPER}{_LOWER}*(?![^\W\d_])"
-_RUN = re.compile(
-    _NAME_WORD
-    + r"(?:[ -](?:(?:"
-    + "|".join(sorted(CONNECTORS, key=len, reverse=True))
-    + r")[ -])*"
-    + _NAME_WORD
-    + r")*"
-)
-_NEXT_NAME = regex.compile(r"[ -]\p{Lu}\p{Ll}")
-_PREVIOUS_NAME = regex.compile(r"\p{Lu}\p{Ll}+[ -]$")
 # Words this frequent in English never end a name here ("The", "However", "Berry").
 _SKIP_ZIPF = 3.5
 # Below this a proposal is not even worth a flag (a lone surname spelt like a name).
@@ -79,23 +45,6 @@ class Proposal(NamedTuple):
     surname: str  # the written surname, for "resolved elsewhere"
 
 
-def name_runs(text: str) -> list[list[tuple[int, int, str]]]:
-    """Runs of capitalised words joined by spaces or hyphens, with connectors inside.
-
-    >>> [[t for _, _, t in run] for run in name_runs("Then Fayez al-Serradsch met him.")]
-    [['Then', 'Fayez', 'al', 'Serradsch']]
-    """
-    runs = []
-    for found in _RUN.finditer(text):
-        words, offset = found.group(), found.start()
-        if " " not in words and "-" not in words:
-            runs.append([(offset, found.end(), words)])  # most runs: one word
-            continue
-        tokens = _TOKEN.finditer(words)
-        runs.append([(offset + t.start(), offset + t.end(), t.group()) for t in tokens])
-    return runs
-
-
 def _outside(spans, start: int, end: int) -> bool:
     return any(high <= start or low >= end for low, high in spans)
 
@@ -107,10 +56,6 @@ def _decides(candidates) -> bool:
     return any(c.alias.policy is not Policy.RECOGNIZE for c in candidates)
 
 
-def _from_geonames(entity: Entity) -> bool:
-    return entity.source.startswith("GeoNames")
-
-
 def _held_back(mention: Mention, match: VariantMatch) -> bool:
     """A curated alias that only recognizes (GeoNames' recognised alternate names are
     machine-made: for those the evidence decides)."""
@@ -120,26 +65,6 @@ def _held_back(mention: Mention, match: VariantMatch) -> bool:
         and not c.entity.source.startswith("GeoNames")
         for c in mention.candidates
     )
-
-
-class MentionAt:
-    """The mention covering a position, found by bisection (mentions are sorted and do
-    not overlap)."""
-
-    __slots__ = ("_mentions", "_starts")
-
-    def __init__(self, mentions: list[Mention]) -> None:
-        self._mentions = mentions
-        self._starts = [mention.start for mention in mentions]
-
-    def get(self, position: int) -> Mention | None:
-        index = bisect.bisect_right(self._starts, position) - 1
-        if index >= 0 and position < self._mentions[index].end:
-            return self._mentions[index]
-        return None
-
-    def __contains__(self, position: int) -> bool:
-        return self.get(position) is not None
 
 
 class VariantPass:
@@ -161,17 +86,17 @@ class VariantPass:
         words = self._decided_words = set()
         for mention in decided:
             if " " in mention.text or "-" in mention.text:
-                words.update(mention.start + w.start() for w in _TOKEN.finditer(mention.text))
+                words.update(mention.start + w.start() for w in WORD_TOKEN.finditer(mention.text))
             else:
                 words.add(mention.start)
 
     def run(self) -> None:
         """Propose a rewrite (or a flag) for each name run that some entity reads."""
-        self.exonyms()
+        rewrite_exonyms(self)
         pending = []
         foreign, decided_words = self.canon.foreign, self._decided_words
         may_spell = self.context.gazetteer.matcher.may_spell
-        for found in _RUN.finditer(self.context.text):
+        for found in NAME_RUN.finditer(self.context.text):
             words, start = found.group(), found.start()
             if " " not in words and "-" not in words:
                 # Most runs are one word: an exact mention, an English word, or a word
@@ -180,7 +105,7 @@ class VariantPass:
                     continue
                 run = [(start, found.end(), words)]
             else:
-                tokens = _TOKEN.finditer(words)
+                tokens = WORD_TOKEN.finditer(words)
                 run = [(start + t.start(), start + t.end(), t.group()) for t in tokens]
             if all(start in decided_words for start, _, _ in run):
                 continue  # exact mentions throughout: decided already
@@ -314,7 +239,7 @@ class VariantPass:
     def span(self, window, match: VariantMatch) -> tuple[int, int, str] | None:
         """Where the reading starts and ends in the text, and what to write there."""
         entity = match.entity
-        if _from_geonames(entity):
+        if from_geonames(entity):
             # GeoNames' own name is often not the English one ("Nālūt", "Sitrah" for
             # Sitra): its places are read only through their listed names (exonyms).
             return None
@@ -332,60 +257,6 @@ class VariantPass:
             return None  # a lone given name is not the person
         first = names[-len(match.parts[-1].written.split())]
         return first[0], window[-1][1], entity.short
-
-    def exonyms(self) -> None:
-        """GeoNames alternate names that only recognize ("Bagdad", "Teheran", "Donezk"):
-        rewritten to the place's name when the document names the place's country
-        itself, a place word stands beside it, and English writes the place's name far
-        more (see entity_evidence.english_name).  A name inside a person's name ("Riad Salameh")
-        or in another language's paragraph stays."""
-        text = self.context.text
-        for mention in self.canon.mentions:
-            candidates = mention.candidates
-            first = candidates[0]
-            if (
-                first.alias.kind is not Kind.VARIANT
-                or first.alias.policy is not Policy.RECOGNIZE
-                or first.entity.type != "place"
-            ):
-                continue  # most mentions: decided by the stage's alias rules
-            names = {c.entity.name for c in candidates}
-            if len(names) != 1 or not all(
-                c.entity.type == "place" and _from_geonames(c.entity)
-                and c.alias.policy is Policy.RECOGNIZE and c.alias.kind is Kind.VARIANT
-                for c in candidates
-            ):  # fmt: skip
-                continue
-            entity = candidates[0].entity
-            target = entity.name
-            if not target.isascii() or not _NAME_CASED.fullmatch(mention.text):
-                continue
-            if any(low <= mention.start < high for low, high in self.canon.foreign):
-                continue
-            before = text[max(0, mention.start - 60) : mention.start]
-            after = text[mention.end : mention.end + 40]
-            if _NEXT_NAME.match(after) or _PREVIOUS_NAME.search(before):
-                continue  # part of a longer name: "Riad Salameh"
-            place = ev.PLACE_BEFORE.search(before) or ev.PLACE_AFTER.search(after)
-            named = [
-                code
-                for c in candidates
-                for code in c.entity.context
-                if _outside(self.country_spans().get(code, ()), mention.start, mention.end)
-            ]
-            english = ev.english_name(mention.text, target)
-            if not (place and named and english):
-                continue
-            message = (
-                f"{mention.text!r} is a name of {target} in another language (GeoNames): it "
-                f"stands where a place is named, the document names {', '.join(named)}, and "
-                f"{english.text} (confidence 0.90)"
-            )
-            self.context.edit(
-                mention.start, mention.end, target, "entity.exonym", message,
-                confidence=0.9, entity=entity.as_ref() if len(candidates) == 1 else None,
-            )  # fmt: skip
-            self.canon.variant_edits = True
 
     def named_elsewhere(self, entity_id: str, start: int, end: int) -> bool:
         """Whether a mention outside ``start:end`` names the entity (or a correction
@@ -454,7 +325,6 @@ class VariantPass:
         if proposal.confidence >= context.options.min_confidence:
             self.canon.established.add(proposal.entity.id)
             self.canon.fuzzy_added.append(proposal.entity)
-            self.canon.variant_edits = True
         context.edit(
             proposal.start,
             proposal.end,
