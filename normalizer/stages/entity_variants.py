@@ -186,19 +186,8 @@ class VariantPass:
         text = self.context.text
         if text[start:end] == target:
             return None
-        decided = self.covered.get(window[-1][0])
-        if decided is not None and start >= decided.start:
-            return None  # no wider than the exact mention: its alias decided it
-        covering = self.named.get(window[-1][0])
-        full_name = match.given and match.complete
-        if (
-            covering is not None
-            and not full_name
-            and match.entity.id not in {c.entity.id for c in covering.candidates}
-        ):
-            return None  # an exact name of something else is never rewritten alone
-        if covering is not None and covering.start <= start and _held_back(covering, match):
-            return None  # the editors listed this very spelling as not to be rewritten
+        if self.left_to_exact_mention(window[-1][0], start, match):
+            return None
         intrinsic = ev.intrinsic(match)
         ceiling = sum(item.weight for item in intrinsic if item is not None) + _MOST_CONTEXT
         if ceiling < _FLAG_FLOOR:
@@ -235,6 +224,22 @@ class VariantPass:
         return Proposal(
             start, end, replacement, confidence, message, match.entity, match.parts[-1].written
         )
+
+    def left_to_exact_mention(self, position: int, start: int, match: VariantMatch) -> bool:
+        """Whether the exact mention at ``position`` (the written surname) decides: a
+        reading no wider than it, an exact name of something else read alone, or a
+        spelling the editors listed as not to be rewritten."""
+        decided = self.covered.get(position)
+        if decided is not None and start >= decided.start:
+            return True  # its alias decided it
+        covering = self.named.get(position)
+        if covering is None:
+            return False
+        if not (match.given and match.complete) and match.entity.id not in {
+            c.entity.id for c in covering.candidates
+        }:
+            return True
+        return covering.start <= start and _held_back(covering, match)
 
     def span(self, window, match: VariantMatch) -> tuple[int, int, str] | None:
         """Where the reading starts and ends in the text, and what to write there."""
