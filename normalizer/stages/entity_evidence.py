@@ -59,7 +59,9 @@ DEMONYMS = {
     "Tunisian": "TN", "Jordanian": "JO", "Qatari": "QA", "Emirati": "AE", "Kuwaiti": "KW",
     "Omani": "OM", "Bahraini": "BH", "Chechen": "RU", "Kurdish": "IQ",
 }  # fmt: skip
-DEMONYM = regex.compile(r"\b(?:" + "|".join(DEMONYMS) + r")\b")
+DEMONYMS_OF: dict[str, list[str]] = {}
+for _word, _code in DEMONYMS.items():
+    DEMONYMS_OF.setdefault(_code, []).append(_word)
 # Endings that make a Slavic surname feminine (Lavrova, Zelenska, Yarovaya).
 _MASCULINE = ("ov", "ev", "in", "ski", "ki", "ii", "i")
 _FEMININE = (("a", ""), ("aia", "i"), ("aia", "ii"), ("ska", "ski"), ("ka", "ki"))

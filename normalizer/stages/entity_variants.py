@@ -67,6 +67,34 @@ def _held_back(mention: Mention, match: VariantMatch) -> bool:
     )
 
 
+class CountrySpans:
+    """Where a document names a country: a mention of the country itself, or its
+    adjective ("the Syrian army"), looked up per country as it is asked for."""
+
+    def __init__(self, text: str, mentions) -> None:
+        self._text = text
+        self._found: dict[str, list] = {}
+        for mention in mentions:
+            for candidate in mention.candidates:
+                if candidate.entity.type == "country":
+                    for code in candidate.entity.context:
+                        self._found.setdefault(code, []).append((mention.start, mention.end))
+        self._adjectives_done: set[str] = set()
+
+    def get(self, code: str, default=()):
+        if code not in self._adjectives_done:
+            self._adjectives_done.add(code)
+            for word in ev.DEMONYMS_OF.get(code, ()):
+                at = self._text.find(word)
+                while at >= 0:
+                    self._found.setdefault(code, []).append((at, at + len(word)))
+                    at = self._text.find(word, at + len(word))
+        return self._found.get(code, default)
+
+    def __contains__(self, code: str) -> bool:
+        return bool(self.get(code))
+
+
 class VariantPass:
     """The variant pass over one document, inside one run of the entity stage."""
 
@@ -74,7 +102,7 @@ class VariantPass:
         self.canon = canonicalizer
         self.context = canonicalizer.context
         self._spans: tuple[dict, dict] | None = None
-        self._country_spans: dict[str, list] | None = None
+        self._country_spans: CountrySpans | None = None
         self._decided_from = 0  # where the last decided reading of this run starts
         # The exact mention at a position: every one (an exact name of something else
         # is never rewritten alone), and those that may rewrite (decided already).
@@ -281,20 +309,10 @@ class VariantPass:
             for code in match.entity.context
         )
 
-    def country_spans(self) -> dict[str, list]:
-        """Where the document names each country itself: a mention of the country, or
-        its adjective ("Syrian") (built once)."""
+    def country_spans(self) -> CountrySpans:
+        """Where the document names each country itself (built on first use)."""
         if self._country_spans is None:
-            self._country_spans = {}
-            for found in ev.DEMONYM.finditer(self.context.text):
-                spans = self._country_spans.setdefault(ev.DEMONYMS[found.group()], [])
-                spans.append(found.span())
-            for mention in self.canon.mentions:
-                for candidate in mention.candidates:
-                    if candidate.entity.type == "country":
-                        for code in candidate.entity.context:
-                            spans = self._country_spans.setdefault(code, [])
-                            spans.append((mention.start, mention.end))
+            self._country_spans = CountrySpans(self.context.text, self.canon.mentions)
         return self._country_spans
 
     def spans(self) -> tuple[dict, dict]:
