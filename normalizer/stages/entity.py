@@ -18,6 +18,7 @@ from gazetteer import Alias, Candidate, Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold
 from gazetteer.index import ARTICLE_TOKENS
 from normalizer.context import Context
+from normalizer.stages.entity_evidence import country_adjective
 from normalizer.stages.entity_rules import (
     AMBIGUOUS_ZIPF,
     ARTICLE_NAME,
@@ -192,7 +193,8 @@ class _Canonicalizer:
         own ("Surt" the fire giant, Jafra Cosmetics, Bahrain's Al-Wefaq: Zipf >=
         :data:`AMBIGUOUS_ZIPF`), a calque (made of ordinary words), and a surname that
         differs only in diacritics ("Kalin Lucas" is not İbrahim Kalın).  These need
-        support: the entity named before, or another mention pointing to its country.
+        support: the entity named before, another mention pointing to its country, or
+        the country's adjective ("Syrian").
         """
         needs_support = _needs_support(alias, entity.type, entity.short)
         if not needs_support or was_established:
@@ -201,6 +203,8 @@ class _Canonicalizer:
         self.weighed_countries.update(entity.context)
         if any(self.named_twice(code) for code in entity.context):
             return ""
+        if country_adjective(self.context.text, entity.context):
+            return ""  # "the Syrian army": the country named by its adjective
         where = ", ".join(entity.context) or "it"
         return f"nothing else in the document points to {where}"
 

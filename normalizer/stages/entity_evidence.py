@@ -148,6 +148,11 @@ def named_elsewhere(match: VariantMatch, established: bool, country_named: bool)
     return Evidence("named_elsewhere", level, weight, "; ".join(found))
 
 
+def country_adjective(text: str, codes) -> bool:
+    """Whether ``text`` names one of the countries ``codes`` by its adjective."""
+    return any(word in text for code in codes for word in DEMONYMS_OF.get(code, ()))
+
+
 def place_support(match: VariantMatch, established: bool, country_named: bool) -> Evidence | None:
     """A guard for places: a real place is often a letter away from another one
     ("Bazel", a tool, is not Basel); a place reading needs the document to point to
