@@ -11,11 +11,26 @@
   the prose is clean; each is listed so a person can check.
 
 Targets (issue 4): recall >= 0.95, precision >= 0.99, <= 0.5 false changes per 10k words.
+
+Three classes cannot mirror the gazetteer (issue 9):
+
+* ``heldout`` — variant aliases of curated entities, removed from the gazetteer while
+  these cases run (``bench/heldout.py``);
+* ``handwritten_person`` / ``handwritten_place`` — real variant spellings met in
+  translated news (``tests/eval/handwritten.jsonl``; a test checks none is an alias that
+  rewrites);
+* ``trap_*`` — near-miss real names, other people with the same surname, gendered
+  surname forms, English words (``tests/eval/traps.jsonl``): every change is false.
+
+Targets (issue 9): recall >= 0.9 on the held-out and hand-written classes, precision >=
+0.99 overall.  The calibration table runs every case again with ``min_confidence`` 0 and
+buckets each entity change by its confidence: observed precision per bucket.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import shutil
@@ -29,6 +44,9 @@ EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 CASES = EVAL_DIR / "cases.jsonl"
 #: The script-stage classes of issue 10 (``tests/eval/build_script_eval.py``).
 SCRIPT_CASES = EVAL_DIR / "script_cases.jsonl"
+#: Issue 9's hand-written variants and traps, kept apart from the gazetteer they test.
+HANDWRITTEN = EVAL_DIR / "handwritten.jsonl"
+TRAPS = EVAL_DIR / "traps.jsonl"
 NON_TYPOGRAPHIC = ("entity", "script", "boilerplate")
 #: Classes whose every case must come out unchanged: any change there is false.
 UNCHANGED = ("trap", "protected", "script_trap")
@@ -43,23 +61,38 @@ def load_cases(*paths: Path) -> list[dict]:
     return cases
 
 
-def score_cases(cases: list[dict]) -> dict:
+def load_handwritten() -> list[dict]:
+    """The hand-written variants and traps, with their categories."""
+    cases = []
+    for case in load_cases(HANDWRITTEN):
+        cases.append({**case, "category": f"handwritten_{case['type']}"})
+    for case in load_cases(TRAPS):
+        cases.append({**case, "category": f"trap_{case['kind']}"})
+    return cases
+
+
+def is_trap(category: str) -> bool:
+    """Whether every case of ``category`` must come out unchanged (any change is false)."""
+    return category in UNCHANGED or category.startswith("trap_")
+
+
+def score_cases(cases: list[dict], gazetteer=None) -> dict:
     """Per category: cases, recall, precision, and the failures (for reading)."""
     tally: dict[str, dict] = defaultdict(
         lambda: {"cases": 0, "correct": 0, "changes": 0, "good_changes": 0, "failures": []}
     )
     for case in cases:
-        result = clean(case["text"])
+        result = clean(case["text"], gazetteer=gazetteer)
         row = tally[case["category"]]
         row["cases"] += 1
         correct = result.text == case["expected"]
         row["correct"] += correct
         changes = [c for c in result.changes if c.category in NON_TYPOGRAPHIC]
         row["changes"] += len(changes)
-        if correct and case["category"] not in UNCHANGED:
+        if correct and not is_trap(case["category"]):
             row["good_changes"] += len(changes)
         if not correct:
-            row["failures"].append({"id": case["id"], "text": case["text"], "got": result.text})
+            row["failures"].append({"id": case.get("id"), "text": case["text"], "got": result.text})
     report = {}
     for category, row in sorted(tally.items()):
         precision = row["good_changes"] / row["changes"] if row["changes"] else 1.0
@@ -71,6 +104,53 @@ def score_cases(cases: list[dict]) -> dict:
             "failures": row["failures"],
         }
     return report
+
+
+BUCKETS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)
+
+
+def _right(case: dict, change) -> bool:
+    """Whether one entity change moves the case toward its expected text."""
+    if is_trap(case["category"]) or case["expected"] == case["text"]:
+        return False
+    expected = case["expected"]
+    return change.replacement in expected and expected.count(change.original) < case["text"].count(
+        change.original
+    )
+
+
+def calibration(groups: list[tuple[list[dict], object]]) -> list[dict]:
+    """Confidence bucket -> proposals and observed precision, every proposal applied
+    (``min_confidence`` 0), over ``(cases, gazetteer)`` groups."""
+    counts = [[0, 0] for _ in BUCKETS[:-1]]
+    for cases, gazetteer in groups:
+        for case in cases:
+            result = clean(case["text"], {"min_confidence": 0.0}, gazetteer=gazetteer)
+            for change in result.changes:
+                if change.category != "entity":
+                    continue
+                bucket = max(i for i, low in enumerate(BUCKETS[:-1]) if change.confidence >= low)
+                counts[bucket][0] += 1
+                counts[bucket][1] += _right(case, change)
+    return [
+        {
+            "bucket": f"{low:.2f}-{min(high, 1.0):.2f}",
+            "changes": total,
+            "precision": round(good / total, 3) if total else None,
+        }
+        for (low, high), (total, good) in zip(itertools.pairwise(BUCKETS), counts)
+    ]
+
+
+def overall_precision(reports: list[dict]) -> float:
+    """Good non-typographic changes over all of them, across every class."""
+    good = total = 0
+    for report in reports:
+        for category, row in report.items():
+            total += row["non_typographic_changes"]
+            if not is_trap(category):
+                good += round(row["precision"] * row["non_typographic_changes"])
+    return good / total if total else 1.0
 
 
 def debian_descriptions(limit_words: int) -> list[str]:
@@ -120,16 +200,26 @@ def main() -> None:
     parser.add_argument("--prose-words", type=int, default=200_000)
     parser.add_argument("--show-failures", action="store_true")
     args = parser.parse_args()
-    report = score_cases(load_cases())
-    print(f"{'category':14} {'cases':>6} {'recall':>7} {'precision':>10} {'changes':>8}")
-    for category, row in report.items():
-        print(
-            f"{category:14} {row['cases']:6d} {row['recall']:7.3f} {row['precision']:10.4f} "
-            f"{row['non_typographic_changes']:8d}"
-        )
-        if args.show_failures:
-            for failure in row["failures"][:15]:
-                print(f"    {failure['text']!r}\n      -> {failure['got']!r}")
+    from bench.heldout import load_held_out
+
+    held_gazetteer, held_cases = load_held_out()
+    groups = [(load_cases() + load_handwritten(), None), (held_cases, held_gazetteer)]
+    reports = [score_cases(cases, gazetteer) for cases, gazetteer in groups]
+    print(f"{'category':22} {'cases':>6} {'recall':>7} {'precision':>10} {'changes':>8}")
+    for report in reports:
+        for category, row in report.items():
+            print(
+                f"{category:22} {row['cases']:6d} {row['recall']:7.3f} "
+                f"{row['precision']:10.4f} {row['non_typographic_changes']:8d}"
+            )
+            if args.show_failures:
+                for failure in row["failures"][:40]:
+                    print(f"    {failure['text']!r}\n      -> {failure['got']!r}")
+    print(f"\noverall precision of non-typographic changes: {overall_precision(reports):.4f}")
+    print("\ncalibration (every proposal applied):  confidence  changes  precision")
+    for row in calibration(groups):
+        precision = "-" if row["precision"] is None else f"{row['precision']:.3f}"
+        print(f"    {row['bucket']:>24} {row['changes']:8d} {precision:>10}")
     documents = debian_descriptions(args.prose_words)
     if documents:
         rate = false_change_rate(documents)

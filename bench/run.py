@@ -137,6 +137,27 @@ def bench_scale(texts: list[str], sizes: list[int], repeat: int) -> dict:
     return results
 
 
+def bench_lookup_miss(rounds: int = 5) -> dict:
+    """Microseconds per transliteration-key lookup of a token that names nothing: the
+    first one (keys computed) and later ones (cached), over 2,000 made-up tokens."""
+    from gazetteer.translit import query_keys
+    from gazetteer.variants import token_hits
+
+    index = gazetteer.load_default().index
+    tokens = [f"Zqx{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}vrt{i}" for i in range(2000)]
+    query_keys.cache_clear()
+    started = time.perf_counter()
+    misses = sum(not token_hits(index, token) for token in tokens)
+    first = (time.perf_counter() - started) / len(tokens) * 1e6
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for token in tokens:
+            token_hits(index, token)
+    cached = (time.perf_counter() - started) / (rounds * len(tokens)) * 1e6
+    return {"tokens": len(tokens), "misses": misses, "first_us": round(first, 1),
+            "cached_us": round(cached, 1)}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=20)
@@ -152,6 +173,7 @@ def main() -> None:
     args = parser.parse_args()
     texts = [path.read_text("utf-8") for path in SEEDS]
     report = {"pipeline_vs_ftfy": bench_pipeline(texts, args.repeat, [path.stem for path in SEEDS])}
+    report["variant_lookup_miss"] = bench_lookup_miss()
     if not args.skip_scale:
         sizes = [int(size) for size in args.sizes.split(",")]
         report["alias_scale"] = bench_scale(texts, sizes, max(5, args.repeat))

@@ -28,16 +28,13 @@ import ahocorasick
 
 from gazetteer.folding import fold_key, word_spaced
 from gazetteer.schema import Alias, Entity, Kind, alias_from_values
+from gazetteer.variant_keys import ARTICLE_TOKENS, build_variant_keys
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 10
+INDEX_VERSION = 18
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
-
-
-#: Arabic article forms as words ("Al-Jufra", "at-Thani"): the one list the project uses.
-ARTICLE_TOKENS = frozenset({"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az"})
 
 
 def required_capitals(pattern: str) -> tuple[int, ...]:
@@ -217,6 +214,11 @@ class CompiledIndex:
                 key = fold_key(pattern)
                 if len(key) != len(pattern) or not key:
                     continue
+                spaced = word_spaced(key)
+                if spaced != spaced.strip():
+                    # "'Iraq", "Tandil'": punctuation at an edge would match any comma
+                    # or quote beside the name ("Bagdad, Iraq" read as a town in Iran).
+                    continue
                 keyed[key].append(len(self.record_entity))
                 self.record_entity.append(entity_index)
                 self.record_alias.append(alias_index)
@@ -232,6 +234,7 @@ class CompiledIndex:
         self.automaton.make_automaton()
         self._build_blocks()
         self._build_canonical_tokens()
+        self._build_variant_keys()
 
     def __len__(self) -> int:
         """How many aliases are indexed."""
@@ -287,6 +290,15 @@ class CompiledIndex:
                     tokens.add((key_token, written, record.entity))
         self.canonical_tokens = sorted(tokens)
         self._canonical_keys = [token for token, _, _ in self.canonical_tokens]
+
+    def _build_variant_keys(self) -> None:
+        # Transliteration key -> ((record id, token position, tokens spanned), ...), and
+        # consonant key -> transliteration keys: see gazetteer.variant_keys.
+        self.variant_keys, self.consonant_keys = build_variant_keys(
+            (record_id, record.alias, self.entities[record.entity], record.pattern,
+             written_tokens(record))
+            for record_id, record in enumerate(self.records())
+        )  # fmt: skip
 
     def record_ids(self, key: str) -> tuple[int, ...]:
         """The records whose folded key is ``key`` (one lookup in the automaton)."""

@@ -3,7 +3,8 @@
 :meth:`Matcher.find` returns exact mentions (leftmost-longest, on Unicode word
 boundaries, with the capitalisation the alias asks for).  :meth:`Matcher.fuzzy` scores
 the few aliases blocked with one token, and :meth:`Matcher.complete` rebuilds a name
-from fragments that survived around foreign letters.
+from fragments that survived around foreign letters, and :meth:`Matcher.resolve` reads a
+name the aliases do not list by its transliteration key.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from gazetteer.index import (
     written_tokens,
 )
 from gazetteer.schema import Alias, Entity
+from gazetteer.variants import VariantMatch, resolve, token_hits
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 _NAMED_CACHE_SIZE = 16384  # at most a few MB per worker
 _KEPT_CACHE_SIZE = 32768  # at most a few MB per worker
+_RESOLVED_CACHE_SIZE = 16384
 
 
 # Builds a Mention from its four fields without the named tuple's Python-level __new__.
@@ -92,6 +95,8 @@ class Matcher:
         self._candidate_cache: dict[tuple[int, ...], tuple[Candidate, ...]] = {}
         self._named_cache: dict[str, frozenset[str]] = {}
         self._kept_cache: dict[tuple[str, tuple[int, ...]], tuple[int, ...]] = {}
+        self._resolved: dict[str, tuple[VariantMatch, ...]] = {}
+        self._spells: dict[str, bool] = {}
 
     def find(self, text: str) -> list[Mention]:
         """Exact mentions in ``text``, leftmost-longest, non-overlapping, in order.
@@ -213,6 +218,39 @@ class Matcher:
                 )  # fmt: skip
         matches.sort(key=lambda match: (-match.score, match.entity.id, match.alias.text))
         return matches
+
+    def resolve(self, name: str) -> list[VariantMatch]:
+        """Readings of the Latin ``name`` as a person's or place's alias by
+        transliteration key, best first, each with its evidence: which alias, how each
+        written part relates to the alias part (``Relation.cost`` 0 is the same key),
+        whether the given names matched (``given``) and every alias part was matched
+        (``complete``).  Cached; a miss costs a few dictionary lookups.
+
+        For a caller that has a Latin string and wants the entity it may spell (the
+        script stage's transliterated words, for one), with its own evidence to weigh.
+
+        >>> from gazetteer import load_default
+        >>> match = load_default().matcher.resolve("Sergey Naryschkin")[0]
+        >>> match.entity.name, match.given, match.complete, match.parts[-1].cost
+        ('Sergey Naryshkin', True, True, 0.0)
+        """
+        found = self._resolved.get(name)
+        if found is None:
+            found = tuple(resolve(self.index, name))
+            if len(self._resolved) >= _RESOLVED_CACHE_SIZE:
+                self._resolved.clear()
+            self._resolved[name] = found
+        return list(found)
+
+    def may_spell(self, token: str) -> bool:
+        """Whether ``token`` may spell some alias part by transliteration key (a cheap,
+        cached first test before :meth:`resolve`)."""
+        found = self._spells.get(token)
+        if found is None:
+            if len(self._spells) >= _RESOLVED_CACHE_SIZE:
+                self._spells.clear()
+            found = self._spells[token] = bool(token_hits(self.index, token))
+        return found
 
     def complete(self, prefix: str, suffix: str, *, max_gap: int) -> list[tuple[str, Entity]]:
         """Canonical name tokens that start with ``prefix`` and end with ``suffix``.

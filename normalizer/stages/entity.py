@@ -11,30 +11,33 @@ from __future__ import annotations
 
 import functools
 
+import regex
 from rapidfuzz.distance import Levenshtein
 
 from gazetteer import Alias, Candidate, Entity, Form, Kind, Mention, Policy
-from gazetteer.folding import fold, strip_diacritics
+from gazetteer.folding import fold
 from gazetteer.index import ARTICLE_TOKENS
 from normalizer.context import Context
+from normalizer.stages.entity_evidence import country_adjective
 from normalizer.stages.entity_rules import (
     AMBIGUOUS_ZIPF,
     ARTICLE_NAME,
     GLOSS_BEFORE,
     KIND_RULES,
     LITERAL_BEFORE,
-    NAME_TOKEN,
     PLACE_BEFORE,
     WORD,
     best_candidate,
     is_common_word,
-    is_known_word,
     isolated_in_latin,
     replacement_for,
     target_for,
     zipf,
 )
+from normalizer.stages.entity_variants import VariantPass
 from normalizer.stages.language import foreign_paragraphs, foreign_quotes
+
+_NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+)[ -]$")
 
 
 class _Canonicalizer:
@@ -50,7 +53,7 @@ class _Canonicalizer:
         self.weighed_entities: set[str] = set()
         self.weighed_countries: set[str] = set()
         self._named_twice: dict[str, bool] = {}
-        # Entities that fuzzy corrections of this run named.
+        # Entities that variant corrections of this run named.
         self.fuzzy_added: list[Entity] = []
 
     def run(self) -> None:
@@ -59,7 +62,7 @@ class _Canonicalizer:
         self.foreign = foreign_paragraphs(self.context.text) + foreign_quotes(self.context.text)
         for mention in mentions:
             self.mention(mention)
-        self.fuzzy(mentions)
+        VariantPass(self).run()
         self.flag_unknown_variants(mentions)
         self.context.unsettled = self.unsettled()
 
@@ -91,6 +94,19 @@ class _Canonicalizer:
         edits = self.context.edits
         if not edits:
             return False
+        text = self.context.text
+        matcher = self.context.gazetteer.matcher
+        for edit in edits:
+            # A rewritten surname may give the variant pass a full name to read next
+            # time ("Alifa HiFTER" -> "Alifa Haftar" -> "Khalifa Haftar").
+            before = _NAME_BEFORE.search(text, max(0, edit.start - 30), edit.start)
+            if before is None:
+                continue
+            name = f"{before.group(1)} {edit.replacement}"
+            for best in matcher.resolve(name)[:1]:
+                written = " ".join(part.written for part in best.parts)
+                if best.given and best.complete and not matcher.lookup(written):
+                    return True  # a full name no alias lists: the variant pass reads it
         # "SAN:JWAN:ڈY" beside a Cyrillic word stayed; a Latin neighbour may change that.
         for low, high in self.decided_by_neighbours:
             if any(edit.start < high and edit.end > low for edit in edits):
@@ -103,13 +119,11 @@ class _Canonicalizer:
                 added.context
             ):
                 return True
-        matcher = self.context.gazetteer.matcher
         for edit in edits:
             if edit.entity is None:
                 return True
             if matcher.entities_named(edit.replacement) - {edit.entity["id"]}:
                 return True
-        text = self.context.text
         pieces, position = [], 0
         for edit in sorted(edits, key=lambda e: (e.start, e.end)):
             pieces += [text[position : edit.start], edit.replacement]
@@ -179,7 +193,8 @@ class _Canonicalizer:
         own ("Surt" the fire giant, Jafra Cosmetics, Bahrain's Al-Wefaq: Zipf >=
         :data:`AMBIGUOUS_ZIPF`), a calque (made of ordinary words), and a surname that
         differs only in diacritics ("Kalin Lucas" is not İbrahim Kalın).  These need
-        support: the entity named before, or another mention pointing to its country.
+        support: the entity named before, another mention pointing to its country, or
+        the country's adjective ("Syrian").
         """
         needs_support = _needs_support(alias, entity.type, entity.short)
         if not needs_support or was_established:
@@ -188,6 +203,8 @@ class _Canonicalizer:
         self.weighed_countries.update(entity.context)
         if any(self.named_twice(code) for code in entity.context):
             return ""
+        if country_adjective(self.context.text, entity.context):
+            return ""  # "the Syrian army": the country named by its adjective
         where = ", ".join(entity.context) or "it"
         return f"nothing else in the document points to {where}"
 
@@ -278,128 +295,6 @@ class _Canonicalizer:
                 "may have swapped a city for a person",
                 entity=entity.as_ref(),
             )
-
-    def fuzzy(self, mentions: list[Mention]) -> None:
-        text = self.context.text
-        covered = [(m.start, m.end) for m in mentions]
-        candidates: list[tuple[int, int, str]] = []
-        index = 0
-        for match in NAME_TOKEN.finditer(text):
-            while index < len(covered) and covered[index][1] <= match.start():
-                index += 1
-            if index < len(covered) and covered[index][0] < match.end():
-                continue
-            token = match.group()
-            if not token.isascii() or is_known_word(token):
-                continue
-            candidates.append((match.start(), match.end(), token))
-        # Two rounds, so that the order of the text does not matter (and one run of the
-        # stage is a fixed point): corrections with their own evidence first, then the
-        # same misspellings elsewhere in the document.
-        pending = [c for c in candidates if not self.fuzzy_token(*c, use_prior=False)]
-        for start, end, token in pending:
-            self.fuzzy_token(start, end, token, use_prior=True)
-
-    def fuzzy_token(self, start: int, end: int, token: str, *, use_prior: bool) -> bool:
-        """Propose a fuzzy correction of one token; True when it proposed anything."""
-        matcher = self.context.gazetteer.matcher
-        matches = matcher.fuzzy(token, max_distance=1 if len(token) < 8 else 2)
-        if not matches:
-            return False
-        text = self.context.text
-        words = [(m.start(), m.group()) for m in WORD.finditer(text[max(0, start - 80) : start])]
-        offset = max(0, start - 80)
-        proposals: dict[str, tuple] = {}
-        for match in matches:
-            given = match.given
-            span_end = self._following_end(end, match.following)
-            if span_end is None:
-                continue
-            if (
-                given
-                and len(words) >= len(given)
-                and all(
-                    fold(word) == fold(name) for (_, word), name in zip(words[-len(given) :], given)
-                )
-            ):
-                span_start = offset + words[-len(given)][0]
-                evidence = (
-                    f"{token!r} is {match.distance} edit(s) from {match.token!r} and the given "
-                    f"name {' '.join(given)!r} matches {match.entity.name}"
-                )
-                target = target_for(
-                    self.context, match.entity, Candidate(match.entity, match.alias)
-                )
-                # The given name is the stronger evidence: it wins over a surname-only
-                # reading of the same entity, whichever alias the matcher listed first.
-                earlier = proposals.get(match.entity.id)
-                if earlier is None or earlier[4] < 0.9:
-                    proposal = (span_start, span_end, target, evidence, 0.9, match)
-                    proposals[match.entity.id] = proposal
-            elif match.alias.form is Form.SHORT and match.entity.id in self.established:
-                evidence = (
-                    f"{token!r} is {match.distance} edit(s) from {match.token!r}, the surname of "
-                    f"{match.entity.name}, who is named elsewhere in the document"
-                )
-                target = target_for(
-                    self.context, match.entity, Candidate(match.entity, match.alias)
-                )
-                if match.entity.id not in proposals:
-                    proposals[match.entity.id] = (start, span_end, target, evidence, 0.75, match)
-        prior = self.context.state.corrected_variants.get(fold(token)) if use_prior else None
-        if not proposals and prior is not None:
-            entity, target = prior
-            proposals[entity.id] = (
-                start,
-                end,
-                target,
-                f"{token!r} was corrected to {target} elsewhere in this document, where the "
-                "given name matched",
-                0.85,
-                None,
-            )
-        if len(proposals) != 1:
-            if len(proposals) > 1:
-                names = ", ".join(sorted(p[5].entity.name for p in proposals.values() if p[5]))
-                self.context.flag(
-                    start, end, "entity.ambiguous", f"{token!r} is close to several names: {names}"
-                )
-            return bool(proposals)
-        entity_id, (span_start, span_end, target, evidence, confidence, match) = next(
-            iter(proposals.items())
-        )
-        entity = match.entity if match else prior[0]
-        if confidence >= 0.9 and match is not None:
-            short = match.entity.short or match.token
-            if self.context.options.diacritics == "ascii":
-                short = strip_diacritics(short)
-            self.context.state.corrected_variants[fold(token)] = (entity, short)
-        self.established.add(entity_id)
-        if confidence >= self.context.options.min_confidence:
-            self.fuzzy_added.append(entity)  # an edit, not a flag (see Context.edit)
-        self.context.edit(
-            span_start,
-            span_end,
-            target,
-            "entity.fuzzy_variant",
-            evidence,
-            confidence=confidence,
-            entity=entity.as_ref(),
-        )
-        return True
-
-    def _following_end(self, end: int, following: tuple[str, ...]) -> int | None:
-        """Where the text's tokens after a fuzzy token end, if they match ``following``."""
-        if not following:
-            return end
-        text = self.context.text
-        after = list(WORD.finditer(text, end, min(len(text), end + 80)))
-        if len(after) < len(following):
-            return None
-        for match, name in zip(after, following):
-            if fold(match.group()) != fold(name):
-                return None
-        return after[len(following) - 1].end()
 
     def flag_unknown_variants(self, mentions: list[Mention]) -> None:
         """Two spellings of one unknown name ("Al-Zoui", "Al-Zawi") in one document."""
