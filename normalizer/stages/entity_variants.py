@@ -214,7 +214,7 @@ class VariantPass:
         text = self.context.text
         if text[start:end] == target:
             return None
-        if self.left_to_exact_mention(window[-1][0], start, match):
+        if self.left_to_exact_mention(window[-1][0], start, match, target):
             return None
         intrinsic = ev.intrinsic(match)
         ceiling = sum(item.weight for item in intrinsic if item is not None) + _MOST_CONTEXT
@@ -253,13 +253,21 @@ class VariantPass:
             start, end, replacement, confidence, message, match.entity, match.parts[-1].written
         )
 
-    def left_to_exact_mention(self, position: int, start: int, match: VariantMatch) -> bool:
+    def left_to_exact_mention(
+        self, position: int, start: int, match: VariantMatch, target: str
+    ) -> bool:
         """Whether the exact mention at ``position`` (the written surname) decides: a
-        reading no wider than it, an exact name of something else read alone, or a
-        spelling the editors listed as not to be rewritten."""
+        reading no wider than it, a reading of the same entity whose other words are
+        already written as ``target`` writes them (only the alias differs: "Valery
+        Grasimov" once Grasimov is listed), an exact name of something else read alone,
+        or a spelling the editors listed as not to be rewritten."""
         decided = self.covered.get(position)
-        if decided is not None and start >= decided.start:
-            return True  # its alias decided it
+        if decided is not None:
+            if start >= decided.start:
+                return True  # its alias decided it
+            same = match.entity.id in {c.entity.id for c in decided.candidates}
+            if same and target.startswith(self.context.text[start : decided.start]):
+                return True
         covering = self.named.get(position)
         if covering is None:
             return False
