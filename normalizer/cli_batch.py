@@ -56,7 +56,6 @@ def _progress_bar(total: int | None, show: bool):
         file=sys.stderr,
         mininterval=0.2,
         smoothing=0.1,
-        dynamic_ncols=True,
     )
 
 
