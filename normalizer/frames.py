@@ -86,8 +86,7 @@ def clean_frame(
     """
     ids = _column(frame, id if id in frame.columns else None)
     records = (
-        row_record(*values)
-        for values in zip(ids, _column(frame, text), _column(frame, options))
+        row_record(*values) for values in zip(ids, _column(frame, text), _column(frame, options))
     )
     numbers = _column(frame, line) if line else None
     outputs = clean_partition(records, gazetteer=gazetteer, defaults=defaults, lines=numbers)

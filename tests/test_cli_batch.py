@@ -47,9 +47,7 @@ def write_parquet(path: Path) -> Path:
     pa = pytest.importorskip("pyarrow", reason="pip install '.[parquet]'")
     import pyarrow.parquet as pq
 
-    rows = [
-        {**r, "options": json.dumps(r["options"]) if "options" in r else None} for r in RECORDS
-    ]
+    rows = [{**r, "options": json.dumps(r["options"]) if "options" in r else None} for r in RECORDS]
     schema = pa.schema([("id", pa.int64()), ("text", pa.string()), ("options", pa.string())])
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
     return path
