@@ -17,6 +17,7 @@ from pathlib import Path
 import ftfy
 
 import gazetteer
+from bench.cluster import bench_cluster
 from bench.http import bench_http
 from bench.synthetic import write_synthetic
 from normalizer import clean, warm_up
@@ -142,6 +143,9 @@ def main() -> None:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--http-threads", type=int, default=2)
+    parser.add_argument("--skip-cluster", action="store_true")
+    parser.add_argument("--cluster-articles", type=int, default=10_000)
+    parser.add_argument("--cluster-repeat", type=int, default=3)
     args = parser.parse_args()
     texts = [path.read_text("utf-8") for path in SEEDS]
     report = {"pipeline_vs_ftfy": bench_pipeline(texts, args.repeat, [path.stem for path in SEEDS])}
@@ -150,6 +154,8 @@ def main() -> None:
         report["alias_scale"] = bench_scale(texts, sizes, max(5, args.repeat))
     if not args.skip_http:
         report["http"] = bench_http(seconds=args.http_seconds, threads=args.http_threads)
+    if not args.skip_cluster:
+        report["cluster"] = bench_cluster(args.cluster_articles, args.cluster_repeat)
     print(json.dumps(report, indent=2))
 
 
