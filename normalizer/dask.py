@@ -97,11 +97,17 @@ def _encode(output: dict) -> str:
 def to_json_lines(outputs: dask.bag.Bag, urlpath: str, **kwargs: Any) -> Any:
     """Write output objects as JSON Lines, one file per partition (``cleaned/*.jsonl``).
 
-    The lines are the bytes ``normalizer batch`` writes; ``kwargs`` go to
-    ``Bag.to_textfiles`` (``compute=False`` for a lazy write).
+    The lines are the bytes ``normalizer batch`` writes; the parts are numbered with
+    five digits (``00000.jsonl``), so ``cat cleaned/*.jsonl`` joins them in order.
+    ``kwargs`` go to ``Bag.to_textfiles`` (``compute=False`` for a lazy write).
     """
+    kwargs.setdefault("name_function", _part_name)
     lines = outputs.map(_encode)
     return lines.to_textfiles(urlpath, encoding="utf-8", last_endline=True, **kwargs)
+
+
+def _part_name(number: int) -> str:
+    return f"{number:05d}"
 
 
 def clean_dataframe(

@@ -10,6 +10,7 @@ session.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ import pytest
 from normalizer.batch import encode_line
 from tests.conftest import ROOT, SMALL_GAZETTEER
 
+EXAMPLES = ROOT / "examples"
 SEEDS = sorted(p for p in (ROOT / "seeds").glob("0*.txt") if ".expected" not in p.name)
 GAZETTEER = (str(SMALL_GAZETTEER),)
 BAD_RECORDS = [
@@ -37,6 +39,14 @@ GOOD_WITH_OPTIONS = {
 }
 # Lines only a JSON Lines reader can meet (no DataFrame row can hold them).
 RAW_BAD_LINES = [b"not json", b"", b"[1, 2]", b'{"id": {"a": 1}, "text": "Sirt"}', b'{"text": 3}']
+
+
+def example(name: str):
+    """A script of examples/ as a module."""
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def input_records() -> list[dict]:
@@ -142,7 +152,7 @@ def test_dask_bag_gives_the_cli_bytes(dask_client, tmp_path, record_lines, cli_o
     assert outputs.npartitions > 4
     assert b"".join(encode_line(line) for line in outputs.compute()) == cli_output
     to_json_lines(outputs, str(tmp_path / "out" / "*.jsonl"))
-    parts = sorted((tmp_path / "out").glob("*.jsonl"), key=lambda p: int(p.stem))
+    parts = sorted((tmp_path / "out").glob("*.jsonl"))  # as ``cat out/*.jsonl`` joins them
     assert b"".join(part.read_bytes() for part in parts) == cli_output
     # Each worker process loaded the gazetteer once and reused it for its other tasks.
     loads = dask_client.run(_gazetteer_loads)
@@ -271,3 +281,27 @@ def test_spark_json_columns_give_the_cli_bytes(spark, records, cli_output):
     assert len(by_id) == len(records)
     lines = [encode_line(batch_line(by_id[record["id"]])) for record in records]
     assert b"".join(lines) == cli_output
+
+
+def test_spark_example_and_its_check_against_a_local_run(spark, tmp_path):
+    spark_clean = example("spark_clean")
+    articles = str(EXAMPLES / "articles.jsonl")
+    local, distributed = tmp_path / "local.parquet", str(tmp_path / "spark.parquet")
+    run_cli_batch(EXAMPLES / "articles.jsonl", local)
+    spark_clean.clean_json_lines(spark, articles, distributed, gazetteer=GAZETTEER)
+    assert spark.read.parquet(distributed).count() == 8
+    assert spark_clean.differences(spark, str(local), distributed) == 0
+    # The check sees a lost row.
+    spark.read.parquet(distributed).limit(7).write.parquet(str(tmp_path / "short.parquet"))
+    assert spark_clean.differences(spark, str(local), str(tmp_path / "short.parquet")) == 1
+
+
+def test_dask_example_gives_the_cli_bytes(dask_client, tmp_path):
+    dask_clean = example("dask_clean")
+    dask_clean.clean_json_lines(
+        str(EXAMPLES / "articles.jsonl"), str(tmp_path / "out" / "*.jsonl"), gazetteer=GAZETTEER
+    )
+    parts = sorted((tmp_path / "out").glob("*.jsonl"))
+    expected = run_cli_batch(EXAMPLES / "articles.jsonl", tmp_path / "local.jsonl")
+    assert b"".join(part.read_bytes() for part in parts) == expected
+    assert expected.count(b"\n") == 8 and expected.count(b'"error"') == 1
