@@ -116,8 +116,9 @@ def clean_partition(
     ``defaults`` are options under each record's own ``options`` (the CLI's flags).
     """
     loaded = resolve_gazetteer(gazetteer)
-    numbers = itertools.count(first_line) if lines is None else lines
-    for number, record in zip(numbers, records):
+    numbers = itertools.count(first_line) if lines is None else iter(lines)
+    for record in records:
+        number = next(numbers, None)  # every record is answered, numbered or not
         if isinstance(record, RejectedRecord):
             yield error_line(record.id, number, record.error)
             continue
