@@ -281,6 +281,24 @@ def test_spark_json_columns_give_the_cli_bytes(spark, records, cli_output):
     assert len(by_id) == len(records)
     lines = [encode_line(batch_line(by_id[record["id"]])) for record in records]
     assert b"".join(lines) == cli_output
+    # Two Python workers ran the four tasks: each loaded the gazetteer once, then reused it.
+    probe = spark.range(2, numPartitions=2).mapInPandas(_spark_loads(), "misses long, hits long")
+    counts = [tuple(row) for row in probe.collect()]
+    assert all(misses == 1 for misses, _ in counts) and any(hits for _, hits in counts), counts
+
+
+def _spark_loads():
+    """A closure (pickled by value: the workers need not import the tests)."""
+    from normalizer.partition import worker_gazetteer
+
+    def loads(frames):
+        import pandas as pd
+
+        for _ in frames:
+            info = worker_gazetteer.cache_info()
+            yield pd.DataFrame({"misses": [info.misses], "hits": [info.hits]})
+
+    return loads
 
 
 def test_spark_example_and_its_check_against_a_local_run(spark, tmp_path):
