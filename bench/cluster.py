@@ -5,7 +5,9 @@ Each engine is started once per worker count; its start-up (the process or clust
 every worker loading the default gazetteer) is timed apart from the runs over the
 articles, which are repeated and reported as medians.  Figures are ratios to baselines
 of the same run: scaling from 1 to 2 workers on each engine, and each engine's time per
-article against the CLI's with as many workers.  The machine is shared and noisy.
+article against the CLI's with as many workers.  The machine is shared and noisy: before
+each engine, :func:`machine_scaling` measures how much two processes can gain over one
+at that moment, the ceiling for every engine's scaling.
 
     python -m bench.cluster --articles 10000 --repeat 3
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -40,6 +43,25 @@ def write_input(folder: Path, count: int) -> Path:
         for number, text in enumerate(articles(count)):
             out.write(json.dumps({"id": number, "text": text}, ensure_ascii=False) + "\n")
     return path
+
+
+def _spin(count: int) -> int:
+    total = 0
+    for number in range(count):
+        total += number
+    return total
+
+
+def machine_scaling(repeat: int, count: int = 10_000_000) -> float:
+    """How much faster two processes finish two equal pure-Python loops than one does:
+    the most any engine can scale from 1 to 2 workers on this machine right now (2.0 on
+    two idle cores; about 1.0 when other work holds one of them)."""
+    runs = {1: [], 2: []}
+    for _ in range(repeat):
+        for processes in (1, 2):
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                runs[processes].append(_timed(lambda p=pool: p.map(_spin, [count] * 2)))
+    return round(statistics.median(runs[1]) / statistics.median(runs[2]), 2)
 
 
 def _timed(function: Callable[[], object]) -> float:
@@ -172,6 +194,7 @@ def bench_cluster(count: int = 10_000, repeat: int = 3, engines: str = "cli,dask
             if engine == "spark" and shutil.which("java") is None:
                 report["spark"] = "skipped: no java (apt-get install openjdk-17-jre-headless)"
                 continue
+            report[f"machine_scaling_before_{engine}"] = machine_scaling(repeat)
             for workers in (1, 2):
                 figures = benches[engine](source, folder, workers, repeat, count)
                 report[f"{engine}_{workers}"] = figures
