@@ -11,7 +11,7 @@ PORT ?= 8080
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,build]'
+	$(BIN)/python -m pip install --quiet -e '.[test,build,spark,dask]'
 	touch $(STAMP)
 
 install: $(STAMP) ## create the virtual environment and install the project

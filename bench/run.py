@@ -18,6 +18,7 @@ import ftfy
 
 import gazetteer
 from bench.hostile import bench_hostile
+from bench.cluster import bench_cluster
 from bench.http import bench_http
 from bench.reload import bench_start_and_reload
 from bench.slow_clients import bench_slow_clients
@@ -170,6 +171,9 @@ def main() -> None:
     parser.add_argument("--reloads", type=int, default=25)
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--http-threads", type=int, default=2)
+    parser.add_argument("--skip-cluster", action="store_true")
+    parser.add_argument("--cluster-articles", type=int, default=10_000)
+    parser.add_argument("--cluster-repeat", type=int, default=3)
     args = parser.parse_args()
     texts = [path.read_text("utf-8") for path in SEEDS]
     report = {"pipeline_vs_ftfy": bench_pipeline(texts, args.repeat, [path.stem for path in SEEDS])}
@@ -185,6 +189,8 @@ def main() -> None:
         report["slow_clients"] = bench_slow_clients()
     if not args.skip_http:
         report["http"] = bench_http(seconds=args.http_seconds, threads=args.http_threads)
+    if not args.skip_cluster:
+        report["cluster"] = bench_cluster(args.cluster_articles, args.cluster_repeat)
     print(json.dumps(report, indent=2))
 
 

@@ -21,11 +21,8 @@ memory stays bounded whatever the length of the stream.
 
 from __future__ import annotations
 
-import gc
-import itertools
 import json
 import logging
-import multiprocessing
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -38,9 +35,6 @@ from normalizer.problems import ApiError, as_api_error, json_bytes
 # 64 KiB reads: large enough that a seed article (~5 KB) costs one read, small enough to
 # keep a stream's memory at max_line_bytes plus a few chunks.
 CHUNK_BYTES = 64 * 1024
-# Lines per task sent to a pool worker: amortizes the pickling round trip (a short line
-# cleans in about 1 ms) without starving workers near the end of the input.
-CHUNK_LINES = 8
 DOCUMENT_KEYS = ("text", "options")
 LINE_KEYS = ("id", *DOCUMENT_KEYS)
 log = logging.getLogger("normalizer.batch")
@@ -157,7 +151,7 @@ def _kind(value: Any) -> str:
 
 
 def _line_id(document: Any) -> Any:
-    if not isinstance(document, dict):
+    if not isinstance(document, Mapping):
         return None
     line_id = document.get("id")
     if line_id is None or (
@@ -185,8 +179,8 @@ def _parse_line(item: bytes | OversizedLine) -> tuple[Any, Any]:
 
 
 def handle_line(
-    item: bytes | OversizedLine,
-    number: int,
+    item: bytes | OversizedLine | Mapping[str, Any],
+    number: int | None,
     *,
     gazetteer=None,
     defaults: Mapping[str, Any] | None = None,
@@ -194,22 +188,26 @@ def handle_line(
     """Clean one batch line; return its output object and whether it succeeded.
 
     ``defaults`` are options under the line's own ``options`` (the CLI's option flags).
+    ``item`` may also be a line already parsed (a mapping: a DataFrame or Parquet row).
     """
     line_id = None
     try:
-        line_id, document = _parse_line(item)
+        if isinstance(item, Mapping):
+            line_id, document = _line_id(item), dict(item)
+        else:
+            line_id, document = _parse_line(item)
         text, options = read_document(document, keys=LINE_KEYS, shape="invalid-line")
         merged = {**(defaults or {}), **(options or {})}
         result = clean(text, merged, gazetteer=gazetteer)
     except (ApiError, InputError) as error:
         return error_line(line_id, number, error), False
     except Exception as error:  # a bug must cost one line, not the whole batch
-        log.exception("unexpected error on batch line %d", number)
+        log.exception("unexpected error on batch line %s", number)
         return error_line(line_id, number, error), False
     return {"id": line_id, **result.to_dict()}, True
 
 
-def error_line(line_id: Any, number: int, error: Exception) -> dict[str, Any]:
+def error_line(line_id: Any, number: int | None, error: Exception) -> dict[str, Any]:
     """The output line for a failed input line (``number`` counts from 1)."""
     if isinstance(error, ApiError | InputError):
         problem = as_api_error(error)
@@ -221,44 +219,3 @@ def error_line(line_id: Any, number: int, error: Exception) -> dict[str, Any]:
 def encode_line(output: dict[str, Any]) -> bytes:
     """One output object as one NDJSON line."""
     return json_bytes(output) + b"\n"
-
-
-# Per-process state of the batch pool's workers, set once by _start_worker after the
-# fork: the gazetteer is inherited from the parent, never pickled.
-_worker_state: dict[str, Any] = {}
-
-
-def _start_worker(gazetteer, defaults) -> None:
-    _worker_state.update(gazetteer=gazetteer, defaults=defaults)
-
-
-def _clean_numbered(numbered: tuple[int, bytes | OversizedLine]) -> tuple[bytes, bool]:
-    number, item = numbered
-    output, ok = handle_line(item, number, **_worker_state)
-    return encode_line(output), ok
-
-
-def clean_lines(
-    items: Iterable[bytes | OversizedLine], *, jobs: int = 1, gazetteer=None, defaults=None
-) -> Iterator[tuple[bytes, bool]]:
-    """Clean lines across ``jobs`` processes; yield (output line, ok) in input order.
-
-    The pool is forked after the gazetteer is loaded, so the workers share it.  Lines go
-    out in windows of ``jobs * CHUNK_LINES * 4``: ``Pool.imap`` alone would read the
-    whole input ahead into its task queue.
-    """
-    numbered = enumerate(items, 1)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for number, item in numbered:
-            output, ok = handle_line(item, number, gazetteer=gazetteer, defaults=defaults)
-            yield encode_line(output), ok
-        return
-    context = multiprocessing.get_context("fork")
-    gc.freeze()  # keep the gazetteer's pages shared with the workers (see normalizer.server)
-    window = jobs * CHUNK_LINES * 4
-    try:
-        with context.Pool(jobs, _start_worker, (gazetteer, defaults)) as pool:
-            while batch := list(itertools.islice(numbered, window)):
-                yield from pool.imap(_clean_numbered, batch, chunksize=CHUNK_LINES)
-    finally:
-        gc.unfreeze()

@@ -12,7 +12,6 @@ when the input cannot be read or the output cannot be written.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import inspect
 import io
@@ -20,8 +19,7 @@ import json
 import os
 import re
 import sys
-import time
-from typing import Any, BinaryIO
+from typing import Any
 
 from normalizer import __version__
 from normalizer.cli_curation import add_curation_commands
@@ -114,9 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_option_flags(clean)
     clean.set_defaults(run=run_clean)
 
-    batch = commands.add_parser("batch", help="clean NDJSON lines in parallel")
-    batch.add_argument("input", metavar="IN.jsonl", help="input lines; '-' is stdin")
-    batch.add_argument("-o", "--output", default="-", metavar="OUT.jsonl", help="default stdout")
+    batch = commands.add_parser("batch", help="clean NDJSON lines (or Parquet rows) in parallel")
+    batch.add_argument(
+        "input", metavar="IN.jsonl", help="input lines; '-' is stdin; *.parquet is Parquet"
+    )
+    batch.add_argument(
+        "-o", "--output", default="-", metavar="OUT.jsonl", help="default stdout; or *.parquet"
+    )
     batch.add_argument("-j", "--jobs", type=int, default=available_cores(), help="processes")
     add_setting_flags(batch, ("gazetteer", "max_line_bytes"))
     add_option_flags(batch)
@@ -254,57 +256,10 @@ def render_diff(name: str, text: str, result, color: bool) -> str:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    """``normalizer batch``: NDJSON in, one NDJSON line out per line, in order."""
-    from normalizer.batch import clean_lines, iter_lines
+    """``normalizer batch``: one output record per record, in order (normalizer.cli_batch)."""
+    from normalizer.cli_batch import run
 
-    defaults = _options(args)
-    settings = _settings(args)
-    gazetteer = _gazetteer(args)
-    progress = _Progress(sys.stderr.isatty())
-    with _open_binary(args.input, "rb") as source, _open_binary(args.output, "wb") as sink:
-        items = iter_lines(source.read, settings["max_line_bytes"])
-        lines = clean_lines(items, jobs=args.jobs, gazetteer=gazetteer, defaults=defaults)
-        for line, ok in lines:
-            sink.write(line)
-            progress.update(ok)
-    progress.finish()
-    print(
-        f"normalizer batch: {progress.lines} line(s), {progress.errors} error line(s)",
-        file=sys.stderr,
-    )
-    return 0
-
-
-@contextlib.contextmanager
-def _open_binary(name: str, mode: str):
-    if name == "-":
-        stream: BinaryIO = sys.stdin.buffer if "r" in mode else sys.stdout.buffer
-        yield stream
-        stream.flush()
-        return
-    with open(name, mode) as handle:
-        yield handle
-
-
-class _Progress:
-    """A line counter on stderr, redrawn at most 10 times a second, on a terminal only."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.lines = self.errors = 0
-        self.drawn = 0.0
-
-    def update(self, ok: bool) -> None:
-        self.lines += 1
-        self.errors += not ok
-        if self.enabled and time.monotonic() - self.drawn > 0.1:
-            self.drawn = time.monotonic()
-            sys.stderr.write(f"\r{self.lines} lines, {self.errors} errors")
-            sys.stderr.flush()
-
-    def finish(self) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\r{self.lines} lines, {self.errors} errors\n")
+    return run(args, _options(args), _settings(args), _gazetteer(args))
 
 
 def run_validate(args: argparse.Namespace) -> int:

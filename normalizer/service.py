@@ -34,12 +34,12 @@ from normalizer import metrics
 from normalizer.batch import (
     encode_line,
     error_line,
-    handle_line,
     iter_lines,
     parse_json,
     read_document,
 )
 from normalizer.bodies import read_body
+from normalizer.partition import clean_partition
 from normalizer.pipeline import clean
 from normalizer.problems import ApiError, handle_error, json_bytes
 from normalizer.reload import GazetteerHolder
@@ -293,8 +293,10 @@ def _answer_lines(read, state: ServiceState, counts: dict) -> Iterator[bytes]:
     number = 0
     max_line = state.settings["max_line_bytes"]
     try:
-        for number, item in enumerate(iter_lines(read, max_line), 1):
-            output, ok = handle_line(item, number, gazetteer=state.gazetteer)
+        outputs = clean_partition(iter_lines(read, max_line), gazetteer=state.gazetteer)
+        for output in outputs:
+            number += 1
+            ok = "error" not in output
             counts["lines"] += 1
             counts["errors"] += not ok
             metrics.observe_batch_line(ok)
