@@ -17,8 +17,8 @@ from pathlib import Path
 import ftfy
 
 import gazetteer
-from bench.hostile import bench_hostile
 from bench.cluster import bench_cluster
+from bench.hostile import bench_hostile
 from bench.http import bench_http
 from bench.reload import bench_start_and_reload
 from bench.slow_clients import bench_slow_clients

@@ -78,10 +78,10 @@ def test_shell_example_runs_as_written(block, clone, server_port, child_env):
     if "curl" in block:  # the service answered JSON, not an error page
         answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
         assert all("status" not in answer for answer in answers), done.stdout
-    if "normalizer batch" in block:
-        lines = (clone / "examples" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
-        out = (clone / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()
-        assert len(out) == len(lines)
+    for source, target in re.findall(r"normalizer batch (\S+\.jsonl) -o (\S+\.jsonl)", block):
+        lines = (clone / source).read_text(encoding="utf-8").splitlines()
+        out = (clone / target).read_text(encoding="utf-8").splitlines()
+        assert len(out) == len(lines), (source, target)
 
 
 def excerpt(label: str) -> list[str]:
