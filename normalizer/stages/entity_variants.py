@@ -214,7 +214,11 @@ class VariantPass:
         text = self.context.text
         if text[start:end] == target:
             return None
-        if self.left_to_exact_mention(window[-1][0], start, match, target):
+        if self.written_in_full_by_alias(window[-1][0], start, match, target):
+            # Settled: no shorter reading inside it is read again ("Mohammad Bagher").
+            self._decided_from = min(self._decided_from, start)
+            return None
+        if self.left_to_exact_mention(window[-1][0], start, match):
             return None
         intrinsic = ev.intrinsic(match)
         ceiling = sum(item.weight for item in intrinsic if item is not None) + _MOST_CONTEXT
@@ -253,21 +257,28 @@ class VariantPass:
             start, end, replacement, confidence, message, match.entity, match.parts[-1].written
         )
 
-    def left_to_exact_mention(
+    def written_in_full_by_alias(
         self, position: int, start: int, match: VariantMatch, target: str
     ) -> bool:
-        """Whether the exact mention at ``position`` (the written surname) decides: a
-        reading no wider than it, a reading of the same entity whose other words are
-        already written as ``target`` writes them (only the alias differs: "Valery
-        Grasimov" once Grasimov is listed), an exact name of something else read alone,
-        or a spelling the editors listed as not to be rewritten."""
+        """Whether the exact alias at ``position`` (the written surname), after the words
+        before it, already writes the whole ``target`` of the same entity: then the alias
+        decides ("Valery Grasimov" once Grasimov is listed), not a weaker reading of the
+        whole name (it would be flagged below ``min_confidence``); not so for "Fayez
+        Serraj", whose full name is Fayez al-Sarraj."""
         decided = self.covered.get(position)
-        if decided is not None:
-            if start >= decided.start:
-                return True  # its alias decided it
-            same = match.entity.id in {c.entity.id for c in decided.candidates}
-            if same and target.startswith(self.context.text[start : decided.start]):
-                return True
+        if decided is None or start >= decided.start or not match.entity.short:
+            return False
+        if match.entity.id not in {candidate.entity.id for candidate in decided.candidates}:
+            return False
+        return self.context.text[start : decided.start] + match.entity.short == target
+
+    def left_to_exact_mention(self, position: int, start: int, match: VariantMatch) -> bool:
+        """Whether the exact mention at ``position`` (the written surname) decides: a
+        reading no wider than it, an exact name of something else read alone, or a
+        spelling the editors listed as not to be rewritten."""
+        decided = self.covered.get(position)
+        if decided is not None and start >= decided.start:
+            return True  # its alias decided it
         covering = self.named.get(position)
         if covering is None:
             return False
