@@ -49,30 +49,42 @@ def _blank(line: str) -> bool:
     return not line.strip()
 
 
-def _removal(text: str, lines, first: int, last: int) -> tuple[int, int]:
+def _removal(lines, first: int, last: int) -> tuple[int, int]:
     """The span removing lines ``first..last``, and one blank line after them if they
-    sat between blank lines; at the very end, the line breaks before them too."""
+    sat between blank lines."""
     start, end = lines[first][0], lines[last][1]
     before_blank = first == 0 or _blank(lines[first - 1][2])
     if before_blank and last + 1 < len(lines) and _blank(lines[last + 1][2]):
         end = lines[last + 1][1]
-    if end == len(text) and not text.endswith("\n"):
-        while start > 0 and text[start - 1] in "\r\n":
-            start -= 1
     return start, end
 
 
-def _repeated_headlines(lines) -> list[tuple[int, int, str]]:
-    """Repeats of the first line (the headline) among the next few lines."""
-    content = [(number, line.strip()) for number, (_, _, line) in enumerate(lines) if line.strip()]
-    if not content or len(content[0][1]) > MAX_HEADLINE_LENGTH:
+def _repeated_headlines(lines, removed: frozenset[int]) -> list[tuple[int, int, str]]:
+    """Repeats of the first line (the headline) among the next few lines that stay.
+
+    A removed repeat lets the next line into view, so this takes the window at its
+    fixed point: a repeat goes when fewer than ``HEADLINE_WINDOW - 1`` other lines that
+    stay come between it and the headline.  The search stops after that many, so the
+    work is bounded however often the headline repeats, and a second run finds nothing.
+    Lines in ``removed`` (caption blocks) are going anyway and take no place in view.
+    """
+    content = (
+        (number, line.strip())
+        for number, (_, _, line) in enumerate(lines)
+        if number not in removed and line.strip()
+    )
+    number, headline = next(content, (None, ""))
+    if number is None or len(headline) > MAX_HEADLINE_LENGTH:
         return []
-    headline = content[0][1]
-    return [
-        (number, number, f"removed a repeat of the headline {headline!r}")
-        for number, stripped in content[1:HEADLINE_WINDOW]
-        if stripped == headline
-    ]
+    found, others = [], 0
+    for number, stripped in content:
+        if stripped != headline:
+            others += 1
+            if others >= HEADLINE_WINDOW - 1:
+                break
+            continue
+        found.append((number, number, f"removed a repeat of the headline {headline!r}"))
+    return found
 
 
 def _caption_blocks(lines) -> list[tuple[int, int, str]]:
@@ -93,19 +105,39 @@ def _caption_blocks(lines) -> list[tuple[int, int, str]]:
     return found
 
 
+def _at_the_very_end(text: str, spans: list[list]) -> None:
+    """Without a final line break, removals that reach the end of the text take the line
+    breaks before them too, across earlier removals they touch."""
+    if not spans or spans[-1][1] != len(text) or text.endswith("\n"):
+        return
+    index = len(spans) - 1
+    while True:
+        floor = spans[index - 1][1] if index else 0
+        start = spans[index][0]
+        while start > floor and text[start - 1] in "\r\n":
+            start -= 1
+        spans[index][0] = start
+        if not index or start != floor:
+            return
+        index -= 1
+
+
 def remove_boilerplate(context: Context) -> None:
     """Remove repeated headlines near the top and bulleted photo caption/credit blocks."""
     if "\n" not in context.text:
         return
     lines = _lines(context.text)
-    blocks = sorted(_repeated_headlines(lines) + _caption_blocks(lines))
-    last_end = 0
-    for first, last, message in blocks:
-        start, end = _removal(context.text, lines, first, last)
-        if start < last_end:
+    captions = _caption_blocks(lines)
+    in_captions = frozenset(n for first, last, _ in captions for n in range(first, last + 1))
+    spans: list[list] = []
+    for first, last, message in sorted(_repeated_headlines(lines, in_captions) + captions):
+        start, end = _removal(lines, first, last)
+        if spans and start < spans[-1][1]:
             continue
+        spans.append([start, end, message])
+    _at_the_very_end(context.text, spans)
+    for start, end, message in spans:
         rule = (
             "boilerplate.photo_caption" if "caption" in message else "boilerplate.repeated_headline"
         )
         context.edit(start, end, "", rule, message, confidence=0.95)
-        last_end = end
