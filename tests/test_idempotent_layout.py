@@ -78,3 +78,14 @@ def test_any_mix_of_repeated_lines_settles(runs, newline, final_newline):
     lines = [line for line, count in runs for _ in range(count)]
     text = newline.join(lines) + (newline if final_newline else "")
     check_settled(text)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Removing a repeat of the headline can join two bullet lines into a caption "
+    "block; removing that block lets more lines into view.  Each pass gets three such "
+    "units further, so twenty of them outrun the cap on passes.",
+)
+def test_headline_repeats_inside_caption_blocks_settle():
+    unit = "  • A caption\nHeadline\n  • Reuters\n\n"
+    check_settled("Headline\n\n" + unit * 20 + "The end.")
