@@ -59,8 +59,43 @@ def _removal(lines, first: int, last: int) -> tuple[int, int]:
     return start, end
 
 
-def _repeated_headlines(lines, removed: frozenset[int]) -> list[tuple[int, int, str]]:
-    """Repeats of the first line (the headline) among the next few lines that stay.
+def _headline(lines, skipped: frozenset[int] = frozenset()) -> tuple[int, str] | None:
+    """The first line with text outside ``skipped`` (its number, stripped), unless it is
+    a bullet line or too long: then there is no headline to look for."""
+    for number, (_, _, line) in enumerate(lines):
+        if number in skipped or not line.strip():
+            continue
+        if _BULLET.match(line) or len(line.strip()) > MAX_HEADLINE_LENGTH:
+            return None
+        return number, line.strip()
+    return None
+
+
+def _numbers(blocks) -> frozenset[int]:
+    return frozenset(n for first, last, _ in blocks for n in range(first, last + 1))
+
+
+def _headline_and_captions(lines):
+    """The headline and the caption blocks, judged with each other in view.
+
+    A text may open with a caption block: the headline is then the first line after it,
+    provided that line stays outside every block once it is known; otherwise the next
+    run, on the text without the block, finds it.
+    """
+    headline = _headline(lines)
+    if headline is not None:
+        return headline, _caption_blocks(lines, headline[1])
+    captions = _caption_blocks(lines, None)
+    below = _headline(lines, _numbers(captions))
+    if below is not None:
+        joined = _caption_blocks(lines, below[1])
+        if _headline(lines, _numbers(joined)) == below:
+            return below, joined
+    return None, captions
+
+
+def _repeated_headlines(lines, headline, removed: frozenset[int]) -> list[tuple[int, int, str]]:
+    """Repeats of the headline among the next few lines that stay.
 
     A removed repeat lets the next line into view, so this takes the window at its
     fixed point: a repeat goes when fewer than ``HEADLINE_WINDOW - 1`` other lines that
@@ -68,35 +103,42 @@ def _repeated_headlines(lines, removed: frozenset[int]) -> list[tuple[int, int, 
     work is bounded however often the headline repeats, and a second run finds nothing.
     Lines in ``removed`` (caption blocks) are going anyway and take no place in view.
     """
-    content = (
-        (number, line.strip())
-        for number, (_, _, line) in enumerate(lines)
-        if number not in removed and line.strip()
-    )
-    number, headline = next(content, (None, ""))
-    if number is None or len(headline) > MAX_HEADLINE_LENGTH:
-        return []
+    first, text = headline
     found, others = [], 0
-    for number, stripped in content:
-        if stripped != headline:
+    for number in range(first + 1, len(lines)):
+        stripped = lines[number][2].strip()
+        if not stripped or number in removed:
+            continue
+        if stripped != text:
             others += 1
             if others >= HEADLINE_WINDOW - 1:
                 break
             continue
-        found.append((number, number, f"removed a repeat of the headline {headline!r}"))
+        found.append((number, number, f"removed a repeat of the headline {text!r}"))
     return found
 
 
-def _caption_blocks(lines) -> list[tuple[int, int, str]]:
+def _caption_blocks(lines, headline: str | None) -> list[tuple[int, int, str]]:
+    """Runs of bullet lines with a credit.  A repeat of the headline between two bullet
+    lines belongs to their run: removing the repeat would join them, and a second clean
+    would judge the joined run, so it is judged joined from the start."""
+
+    def in_run(number: int) -> bool:
+        line = lines[number][2]
+        return bool(_BULLET.match(line)) or (headline is not None and line.strip() == headline)
+
     found, number = [], 0
     while number < len(lines):
         if not _BULLET.match(lines[number][2]):
             number += 1
             continue
-        last = number
-        while last + 1 < len(lines) and _BULLET.match(lines[last + 1][2]):
-            last += 1
-        block = [lines[i][2].strip(" \t•·▪◦‣") for i in range(number, last + 1)]
+        last, end = number, number
+        while end + 1 < len(lines) and in_run(end + 1):
+            end += 1
+            if _BULLET.match(lines[end][2]):
+                last = end
+        bullets = [lines[i][2] for i in range(number, last + 1) if _BULLET.match(lines[i][2])]
+        block = [line.strip(" \t•·▪◦‣") for line in bullets]
         credits = [line for line in block[1:] if _is_credit(line)]
         if 2 <= len(block) <= 4 and credits and not any(_is_sentence(line) for line in block):
             credit = credits[0]
@@ -127,10 +169,11 @@ def remove_boilerplate(context: Context) -> None:
     if "\n" not in context.text:
         return
     lines = _lines(context.text)
-    captions = _caption_blocks(lines)
-    in_captions = frozenset(n for first, last, _ in captions for n in range(first, last + 1))
+    headline, captions = _headline_and_captions(lines)
+    in_captions = _numbers(captions)
+    repeats = [] if headline is None else _repeated_headlines(lines, headline, in_captions)
     spans: list[list] = []
-    for first, last, message in sorted(_repeated_headlines(lines, in_captions) + captions):
+    for first, last, message in sorted(repeats + captions):
         start, end = _removal(lines, first, last)
         if spans and start < spans[-1][1]:
             continue
