@@ -49,42 +49,96 @@ def _blank(line: str) -> bool:
     return not line.strip()
 
 
-def _removal(text: str, lines, first: int, last: int) -> tuple[int, int]:
+def _removal(lines, first: int, last: int) -> tuple[int, int]:
     """The span removing lines ``first..last``, and one blank line after them if they
-    sat between blank lines; at the very end, the line breaks before them too."""
+    sat between blank lines."""
     start, end = lines[first][0], lines[last][1]
     before_blank = first == 0 or _blank(lines[first - 1][2])
     if before_blank and last + 1 < len(lines) and _blank(lines[last + 1][2]):
         end = lines[last + 1][1]
-    if end == len(text) and not text.endswith("\n"):
-        while start > 0 and text[start - 1] in "\r\n":
-            start -= 1
     return start, end
 
 
-def _repeated_headlines(lines) -> list[tuple[int, int, str]]:
-    """Repeats of the first line (the headline) among the next few lines."""
-    content = [(number, line.strip()) for number, (_, _, line) in enumerate(lines) if line.strip()]
-    if not content or len(content[0][1]) > MAX_HEADLINE_LENGTH:
-        return []
-    headline = content[0][1]
-    return [
-        (number, number, f"removed a repeat of the headline {headline!r}")
-        for number, stripped in content[1:HEADLINE_WINDOW]
-        if stripped == headline
-    ]
+def _headline(lines, skipped: frozenset[int] = frozenset()) -> tuple[int, str] | None:
+    """The first line with text outside ``skipped`` (its number, stripped), unless it is
+    a bullet line or too long: then there is no headline to look for."""
+    for number, (_, _, line) in enumerate(lines):
+        if number in skipped or not line.strip():
+            continue
+        if _BULLET.match(line) or len(line.strip()) > MAX_HEADLINE_LENGTH:
+            return None
+        return number, line.strip()
+    return None
 
 
-def _caption_blocks(lines) -> list[tuple[int, int, str]]:
+def _numbers(blocks) -> frozenset[int]:
+    return frozenset(n for first, last, _ in blocks for n in range(first, last + 1))
+
+
+def _headline_and_captions(lines):
+    """The headline and the caption blocks, judged with each other in view.
+
+    A text may open with a caption block: the headline is then the first line after it,
+    provided that line stays outside every block once it is known; otherwise the next
+    run, on the text without the block, finds it.
+    """
+    headline = _headline(lines)
+    if headline is not None:
+        return headline, _caption_blocks(lines, headline[1])
+    captions = _caption_blocks(lines, None)
+    below = _headline(lines, _numbers(captions))
+    if below is not None:
+        joined = _caption_blocks(lines, below[1])
+        if _headline(lines, _numbers(joined)) == below:
+            return below, joined
+    return None, captions
+
+
+def _repeated_headlines(lines, headline, removed: frozenset[int]) -> list[tuple[int, int, str]]:
+    """Repeats of the headline among the next few lines that stay.
+
+    A removed repeat lets the next line into view, so this takes the window at its
+    fixed point: a repeat goes when fewer than ``HEADLINE_WINDOW - 1`` other lines that
+    stay come between it and the headline.  The search stops after that many, so the
+    work is bounded however often the headline repeats, and a second run finds nothing.
+    Lines in ``removed`` (caption blocks) are going anyway and take no place in view.
+    """
+    first, text = headline
+    found, others = [], 0
+    for number in range(first + 1, len(lines)):
+        stripped = lines[number][2].strip()
+        if not stripped or number in removed:
+            continue
+        if stripped != text:
+            others += 1
+            if others >= HEADLINE_WINDOW - 1:
+                break
+            continue
+        found.append((number, number, f"removed a repeat of the headline {text!r}"))
+    return found
+
+
+def _caption_blocks(lines, headline: str | None) -> list[tuple[int, int, str]]:
+    """Runs of bullet lines with a credit.  A repeat of the headline between two bullet
+    lines belongs to their run: removing the repeat would join them, and a second clean
+    would judge the joined run, so it is judged joined from the start."""
+
+    def in_run(number: int) -> bool:
+        line = lines[number][2]
+        return bool(_BULLET.match(line)) or (headline is not None and line.strip() == headline)
+
     found, number = [], 0
     while number < len(lines):
         if not _BULLET.match(lines[number][2]):
             number += 1
             continue
-        last = number
-        while last + 1 < len(lines) and _BULLET.match(lines[last + 1][2]):
-            last += 1
-        block = [lines[i][2].strip(" \t•·▪◦‣") for i in range(number, last + 1)]
+        last, end = number, number
+        while end + 1 < len(lines) and in_run(end + 1):
+            end += 1
+            if _BULLET.match(lines[end][2]):
+                last = end
+        bullets = [lines[i][2] for i in range(number, last + 1) if _BULLET.match(lines[i][2])]
+        block = [line.strip(" \t•·▪◦‣") for line in bullets]
         credits = [line for line in block[1:] if _is_credit(line)]
         if 2 <= len(block) <= 4 and credits and not any(_is_sentence(line) for line in block):
             credit = credits[0]
@@ -93,19 +147,40 @@ def _caption_blocks(lines) -> list[tuple[int, int, str]]:
     return found
 
 
+def _at_the_very_end(text: str, spans: list[list]) -> None:
+    """Without a final line break, removals that reach the end of the text take the line
+    breaks before them too, across earlier removals they touch."""
+    if not spans or spans[-1][1] != len(text) or text.endswith("\n"):
+        return
+    index = len(spans) - 1
+    while True:
+        floor = spans[index - 1][1] if index else 0
+        start = spans[index][0]
+        while start > floor and text[start - 1] in "\r\n":
+            start -= 1
+        spans[index][0] = start
+        if not index or start != floor:
+            return
+        index -= 1
+
+
 def remove_boilerplate(context: Context) -> None:
     """Remove repeated headlines near the top and bulleted photo caption/credit blocks."""
     if "\n" not in context.text:
         return
     lines = _lines(context.text)
-    blocks = sorted(_repeated_headlines(lines) + _caption_blocks(lines))
-    last_end = 0
-    for first, last, message in blocks:
-        start, end = _removal(context.text, lines, first, last)
-        if start < last_end:
+    headline, captions = _headline_and_captions(lines)
+    in_captions = _numbers(captions)
+    repeats = [] if headline is None else _repeated_headlines(lines, headline, in_captions)
+    spans: list[list] = []
+    for first, last, message in sorted(repeats + captions):
+        start, end = _removal(lines, first, last)
+        if spans and start < spans[-1][1]:
             continue
+        spans.append([start, end, message])
+    _at_the_very_end(context.text, spans)
+    for start, end, message in spans:
         rule = (
             "boilerplate.photo_caption" if "caption" in message else "boilerplate.repeated_headline"
         )
         context.edit(start, end, "", rule, message, confidence=0.95)
-        last_end = end
