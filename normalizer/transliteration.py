@@ -17,6 +17,7 @@ against known words and names.
 from __future__ import annotations
 
 import functools
+import itertools
 
 import iuliia
 import regex
@@ -150,3 +151,43 @@ def unspelled(fragment: str, script: str, latin: str) -> int | None:
 
 
 INF = float("inf")
+
+
+#: Short vowels tried between the letters of an abjad (most names need at most one).
+_ABJAD_FILL = ("", "a", "i", "u")
+#: Per letter, at most this many of its spellings are tried (the table lists the
+#: commonest first; ``و`` as "ou" is the fourth); four letters of Arabic then have
+#: 4**4 * 4**3 = 16,384 spellings at most, under :data:`_MAX_COMBINATIONS`.
+_ALTERNATIVES = 4
+
+
+def spellings(fragment: str, script: str, *, limit: int = 256) -> list[str]:
+    """Concrete Latin spellings of ``fragment`` (lower case), plainest first, at most
+    ``limit``: what :func:`pattern` matches, written out, for a search by key rather
+    than by list.  Characters outside the script stand for themselves.
+
+    >>> spellings("сти", "Cyrillic")[:3]
+    ['sti', 'cti', 'ssti']
+    >>> "war" in spellings("ور", "Arabic")
+    True
+    """
+    if script not in SCHEMES:
+        return []
+    table, abjad = SCHEMES[script]
+    letters = _MARKS.sub("", fragment).lower()
+    options: list[list[tuple[int, str]]] = []
+    for position, char in enumerate(letters):
+        if position and abjad and letters[position - 1] in table:
+            options.append([(min(rank, 1), fill) for rank, fill in enumerate(_ABJAD_FILL)])
+        choices = table.get(char, (char,))[:_ALTERNATIVES]
+        options.append([(min(rank, 1), spelling) for rank, spelling in enumerate(choices)])
+    found: dict[str, int] = {}
+    for combination in itertools.islice(itertools.product(*options), _MAX_COMBINATIONS):
+        written = "".join(spelling for _, spelling in combination)
+        cost = sum(rank for rank, _ in combination)
+        if written and found.get(written, INF) > cost:
+            found[written] = cost
+    return sorted(found, key=lambda written: (found[written], written))[:limit]
+
+
+_MAX_COMBINATIONS = 20000

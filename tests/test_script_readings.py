@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gazetteer import load_default
 from normalizer import clean
 
 
@@ -79,3 +80,48 @@ def test_units_and_scientific_notation_are_neither_changed_nor_flagged(text):
     result = clean(text)
     assert result.changes == ()
     assert _script_flags(result) == []
+
+
+def _script_only(text):
+    return clean(text, {"categories": ["script"]})
+
+
+@pytest.mark.parametrize(
+    ("text", "read", "name"),
+    [
+        # German and French renderings the gazetteer does not list, with Cyrillic or
+        # Arabic letters of the native spelling left inside them.
+        ("Prime Minister Mikhail Mischuстин spoke.", "Mischustin", "Mikhail Mishustin"),
+        ("Prime Minister Mikhail Michoustинe spoke.", "Michoustine", "Mikhail Mishustin"),
+        ("Yahya Sinou ار was seen in Gaza.", "Sinouar", "Yahya Sinwar"),
+    ],
+)
+def test_a_reading_that_is_a_variant_spelling_of_a_name_is_a_name_reading(text, read, name):
+    assert read not in {alias.text for e in load_default().entities for alias in e.aliases}
+    result = _script_only(text)
+    (change,) = result.changes
+    assert change.replacement == read
+    assert f"a spelling of the name {name}" in change.message
+    # The entity stage then writes the name as the gazetteer does.
+    assert name in clean(text).text
+
+
+def test_a_variant_reading_on_its_key_alone_is_a_flag_with_the_suggestion():
+    # One Cyrillic letter, no given name beside it: the key alone is not enough.
+    text = "Naryшkine spoke."
+    result = _script_only(text)
+    assert result.text == text
+    (flag,) = _script_flags(result)
+    assert "Sergey Naryshkin" in flag.message and "suggested 'Naryshkine'" in flag.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sergey Lavrова spoke.",  # a feminine form is another person
+        "The Blоrfx report was late.",  # no name and no word
+    ],
+)
+def test_variant_readings_keep_the_guards(text):
+    result = _script_only(text)
+    assert result.text == text

@@ -33,6 +33,7 @@ from normalizer.stages.script_readings import (
     known,
     known_native,
     readings,
+    variant_readings,
 )
 from normalizer.transliteration import pattern, reading, unspelled
 
@@ -78,7 +79,7 @@ def _repair_mixed_word(context: Context, start: int, word: str) -> bool:
     if _is_symbol(word, counts, other):
         return True
     gazetteer = context.gazetteer
-    latin = _latin_readings(word, other, gazetteer)
+    latin = _latin_readings(word, other, gazetteer, _word_before(context.text, start))
     foreign = "".join(char for char in word if script_of(char) == other)
     costs = {
         id(hit): cost - NATIVE_STEPS * _native_support(hit, foreign) for hit, _, _, cost in latin
@@ -151,10 +152,11 @@ def _is_symbol(word: str, counts: dict[str, int], other: str) -> bool:
 _SYMBOL_LENGTH = 3  # kΩ, μm, mΩ, μmol is four
 
 
-def _latin_readings(word: str, other: str, gazetteer) -> list:
+def _latin_readings(word: str, other: str, gazetteer, given: str = "") -> list:
     """(reading, rule, how, cost) for each known Latin reading of ``word``, one per token.
 
-    The look-alike reading costs nothing: it is the letter as it looks.
+    The look-alike reading costs nothing: it is the letter as it looks.  Spellings no
+    list holds are read through the variant matcher only when no listed one fits.
     """
     found: dict[str, tuple] = {}
     lookalike = to_latin(word)
@@ -167,10 +169,19 @@ def _latin_readings(word: str, other: str, gazetteer) -> list:
     if rest is not None:
         foreign = "".join(char for char in word if script_of(char) == other)
         how = f"{other} letters {foreign!r} read as {reading(foreign, other)!r}"
-        for hit in readings(prefix, rest, gazetteer):
+        hits = readings(prefix, rest, gazetteer)
+        if not hits and not found:
+            hits = variant_readings(prefix, word[len(prefix) :], other, "", gazetteer, given=given)
+        for hit in hits:
             cost = unspelled(word[len(prefix) :], other, hit.token[len(prefix) :].lower())
             found.setdefault(fold_key(hit.token), (hit, "script.mixed_token", how, cost or 0))
     return list(found.values())
+
+
+def _word_before(text: str, start: int) -> str:
+    """The word just before ``start`` (a given name, perhaps), or ""."""
+    before = _NEIGHBOUR_BEFORE.search(text, max(0, start - 40), start)
+    return before.group(1) if before else ""
 
 
 def _rest_pattern(rest: str, other: str) -> str | None:
@@ -284,6 +295,9 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
         attempts.append(("", match.end("foreign")))
     for tail, tail_end in attempts:
         found = readings(pre, middle + regex.escape(tail.lower()), context.gazetteer)
+        if not found:
+            given = _word_before(text, match.start())
+            found = variant_readings(pre, foreign, script, tail, context.gazetteer, given=given)
         if match.group("gap1") and not tail:
             found = _dangling(context.text, match, found, context.gazetteer)
 

@@ -6,10 +6,12 @@ with the surviving Latin letters and whose rest matches the Latin spellings the 
 letters may stand for (``normalizer.transliteration``): the damage itself narrows the
 search, so a few hundred candidates at most are ever matched.
 
-Names are resolved through what the gazetteer exposes today: exact aliases
-(``Matcher.lookup``) and the sorted canonical tokens (``CompiledIndex.tokens_with_prefix``).
-After the variant matcher of issue 9 is merged, :func:`_name_evidence` is the one place to
-switch to it (so that variant spellings of a name count as known too).
+Names are resolved first as the gazetteer lists them: exact aliases (``Matcher.lookup``)
+and the sorted canonical tokens (``CompiledIndex.tokens_with_prefix``).  Only when no
+listed word or name fits does :func:`variant_readings` write the foreign letters out
+(``transliteration.spellings``) and ask the variant matcher (``Matcher.resolve``) whether
+the word is a name in a transliteration the gazetteer does not list (``Mischuстин``:
+Mischustin, Mikhail Mishustin's name as German writes it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from wordfreq import get_frequency_dict, zipf_frequency
 
 from gazetteer import Gazetteer, Kind, Policy
 from gazetteer.folding import fold
+from normalizer.stages.entity_evidence import decide, intrinsic
+from normalizer.transliteration import spellings
 
 #: Zipf 1 is a word seen about once in a hundred million words: the loanwords of news
 #: sit just above it (siloviki 1.1, apparatchik 1.6, samovar 1.9), random garbles below.
@@ -90,9 +94,9 @@ def _english_words() -> _WordList:
 
 
 def _name_evidence(token: str, gazetteer: Gazetteer) -> Reading | None:
-    # Switch to the variant matcher here after issue 9's merge.  A name is an entity's
-    # canonical name or a curated rewriting alias: GeoNames' alternate names (Humus for
-    # Homs) are a hint, not a name English writes.
+    # A name is an entity's canonical name or a curated rewriting alias: GeoNames'
+    # alternate names (Humus for Homs) are a hint, not a name English writes.  Spellings
+    # no alias lists are :func:`variant_readings`' part, asked only when this finds none.
     for candidate in gazetteer.matcher.lookup(token):
         alias = candidate.alias
         if alias.kind is Kind.CANONICAL or alias.policy is Policy.REWRITE:
@@ -219,3 +223,66 @@ def _cased(tail: str, prefix: str) -> str:
 @functools.lru_cache(maxsize=2048)
 def _compiled(pattern: str) -> regex.Pattern:
     return regex.compile(pattern)
+
+
+#: A spelling no alias lists but that has a curated name's transliteration key counts
+#: as a name, a little less readily than the name as listed (:data:`CURATED_NAME_SCORE`).
+VARIANT_NAME_SCORE = 3.0
+#: How sure a variant reading is: with the name's given name beside it, or the entity's
+#: native spelling holding the foreign letters, it is a change; on its key alone it stays
+#: below the default ``min_confidence`` (0.8), a flag with the suggestion.
+VARIANT_CONFIRMED = 0.95
+VARIANT_ALONE = 0.75
+_MAX_SPELLINGS = 256
+
+
+def variant_readings(
+    prefix: str, fragment: str, script: str, tail: str, gazetteer: Gazetteer, *, given: str = ""
+) -> list[Reading]:
+    """Names that ``prefix`` + a spelling of ``fragment`` + ``tail`` is a transliteration
+    variant of (the same key as a curated alias), one reading per entity, each in its
+    plainest spelling.  The reading is confirmed when ``given`` (the word before the
+    damaged one) is the name's given name, or when the entity's native spelling holds
+    two or more of the foreign letters as they stand.
+
+    Guards of the entity stage's evidence model apply (``entity_evidence.intrinsic``):
+    a feminine form or an English word is no reading of a name.
+    """
+    if len(prefix) < MIN_PREFIX:
+        return []
+    matcher = gazetteer.matcher
+    foreign = "".join(char for char in fragment if not char.isascii()).lower()
+    found: dict[str, Reading] = {}
+    for middle in spellings(fragment, script, limit=_MAX_SPELLINGS):
+        token = prefix + _cased(middle, prefix) + tail
+        if not matcher.may_spell(token):
+            continue
+        for reading in _variant_evidence(token, given, foreign, gazetteer):
+            found.setdefault(reading.entity.id, reading)
+    return list(found.values())
+
+
+def _variant_evidence(token: str, given: str, foreign: str, gazetteer) -> list[Reading]:
+    matches = [match for match in gazetteer.matcher.resolve(token) if match.cost == 0]
+    readings_found: dict[str, Reading] = {}
+    for match in matches:
+        confidence, _kept = decide(intrinsic(match))
+        if confidence == 0 or match.entity.id in readings_found:
+            continue  # a guard blocked it (Lavrova, an English word)
+        alias_token = match.parts[-1].alias_token
+        evidence = f"a spelling of the name {match.entity.name} (the key of {alias_token!r})"
+        confirmed = given and any(
+            full.entity.id == match.entity.id and full.given and full.complete
+            for full in gazetteer.matcher.resolve(f"{given} {token}")
+        )
+        if confirmed:
+            evidence += f", with its given name {given!r} beside it"
+        else:  # the script stage's message says so ("whose native spelling holds ...")
+            confirmed = len(foreign) >= 2 and any(
+                foreign in alias.text.lower() for alias in match.entity.aliases
+            )
+        level = VARIANT_CONFIRMED if confirmed else VARIANT_ALONE
+        readings_found[match.entity.id] = Reading(
+            token, evidence, level, match.entity, VARIANT_NAME_SCORE
+        )
+    return list(readings_found.values())
