@@ -125,3 +125,32 @@ def test_a_variant_reading_on_its_key_alone_is_a_flag_with_the_suggestion():
 def test_variant_readings_keep_the_guards(text):
     result = _script_only(text)
     assert result.text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # The script stage declines to join these (no known word or name fits), and the
+        # Arabic letters happen to be a place's native name (كين Keene, تون Thun).
+        ("Fighting was reported near Bo كين on Tuesday.", "Bo"),
+        ("He met Xyz تون today.", "Xyz"),
+        ("The town Ka كين was quiet.", "Ka"),
+    ],
+)
+def test_a_native_alias_glued_to_a_latin_fragment_is_debris_not_a_name(text, fragment):
+    result = clean(text)
+    assert result.text == text
+    flagged = [f for f in result.flags if f.rule == "entity.native_alias"]
+    assert len(flagged) == 1 and f"Latin fragment {fragment!r}" in flagged[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Field Marshal Khalifa حفتر said.", "Field Marshal Khalifa Haftar said."),
+        ("President حفتر left.", "President Haftar left."),
+        ("Officials said حفتر left.", "Officials said Haftar left."),
+    ],
+)
+def test_a_native_alias_after_its_given_name_or_a_title_is_still_a_name(text, expected):
+    assert clean(text).text == expected
