@@ -154,10 +154,11 @@ INF = float("inf")
 
 
 #: Short vowels tried between the letters of an abjad (most names need at most one).
-_ABJAD_FILL = ("", "a", "i", "u")
+_ABJAD_FILL = ("", "a", "i", "u", "e", "o")
 #: Per letter, at most this many of its spellings are tried (the table lists the
-#: commonest first; ``و`` as "ou" is the fourth); four letters of Arabic then have
-#: 4**4 * 4**3 = 16,384 spellings at most, under :data:`_MAX_COMBINATIONS`.
+#: commonest first; ``و`` as "ou" is the fourth).  Four letters of Arabic have up to
+#: 4**4 * 6**3 = 55,296 spellings; the plainest first letters are kept within
+#: :data:`_MAX_COMBINATIONS` (MT debris is mostly two or three letters).
 _ALTERNATIVES = 4
 
 

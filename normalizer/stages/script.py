@@ -79,7 +79,8 @@ def _repair_mixed_word(context: Context, start: int, word: str) -> bool:
     if _is_symbol(word, counts, other):
         return True
     gazetteer = context.gazetteer
-    latin = _latin_readings(word, other, gazetteer, _word_before(context.text, start))
+    around = _around(context.text, start, start + len(word))
+    latin = _latin_readings(word, other, gazetteer, around)
     foreign = "".join(char for char in word if script_of(char) == other)
     costs = {
         id(hit): cost - NATIVE_STEPS * _native_support(hit, foreign) for hit, _, _, cost in latin
@@ -152,7 +153,7 @@ def _is_symbol(word: str, counts: dict[str, int], other: str) -> bool:
 _SYMBOL_LENGTH = 3  # kΩ, μm, mΩ, μmol is four
 
 
-def _latin_readings(word: str, other: str, gazetteer, given: str = "") -> list:
+def _latin_readings(word: str, other: str, gazetteer, around: tuple[str, str] = ("", "")) -> list:
     """(reading, rule, how, cost) for each known Latin reading of ``word``, one per token.
 
     The look-alike reading costs nothing: it is the letter as it looks.  Spellings no
@@ -171,17 +172,19 @@ def _latin_readings(word: str, other: str, gazetteer, given: str = "") -> list:
         how = f"{other} letters {foreign!r} read as {reading(foreign, other)!r}"
         hits = readings(prefix, rest, gazetteer)
         if not hits and not found:
-            hits = variant_readings(prefix, word[len(prefix) :], other, "", gazetteer, given=given)
+            before, after = around
+            hits = variant_readings(
+                prefix, word[len(prefix) :], other, "", gazetteer, before=before, after=after
+            )
         for hit in hits:
             cost = unspelled(word[len(prefix) :], other, hit.token[len(prefix) :].lower())
             found.setdefault(fold_key(hit.token), (hit, "script.mixed_token", how, cost or 0))
     return list(found.values())
 
 
-def _word_before(text: str, start: int) -> str:
-    """The word just before ``start`` (a given name, perhaps), or ""."""
-    before = _NEIGHBOUR_BEFORE.search(text, max(0, start - 40), start)
-    return before.group(1) if before else ""
+def _around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The text within 40 characters before ``start`` and after ``end``."""
+    return text[max(0, start - 40) : start], text[end : end + 40]
 
 
 def _rest_pattern(rest: str, other: str) -> str | None:
@@ -294,12 +297,7 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
     if not suf or match.group("gap2"):
         attempts.append(("", match.end("foreign")))
     for tail, tail_end in attempts:
-        found = readings(pre, middle + regex.escape(tail.lower()), context.gazetteer)
-        if not found:
-            given = _word_before(text, match.start())
-            found = variant_readings(pre, foreign, script, tail, context.gazetteer, given=given)
-        if match.group("gap1") and not tail:
-            found = _dangling(context.text, match, found, context.gazetteer)
+        found = _debris_readings(context, match, middle, tail, tail_end)
 
         def spelled(hit, tail=tail):
             return hit.token[len(pre) : len(hit.token) - len(tail)]
@@ -331,6 +329,25 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
     context.edit(start, end, hit.token, "script.mixed_token", message,
                  confidence=hit.confidence, entity=entity)  # fmt: skip
     return True
+
+
+def _debris_readings(context: Context, match: regex.Match, middle: str, tail: str, end: int):
+    """The listed readings of a debris run; when none fits (or is left after
+    :func:`_dangling`), its readings through the variant matcher."""
+    pre, foreign = match.group("pre"), match.group("foreign")
+    found = readings(pre, middle + regex.escape(tail.lower()), context.gazetteer)
+    dangling = bool(match.group("gap1")) and not tail
+    if dangling:
+        found = _dangling(context.text, match, found, context.gazetteer)
+    if not found:
+        before, after = _around(context.text, match.start(), end)
+        script = script_of(foreign[0])
+        found = variant_readings(
+            pre, foreign, script, tail, context.gazetteer, before=before, after=after
+        )
+        if dangling:
+            found = _dangling(context.text, match, found, context.gazetteer)
+    return found
 
 
 # "in", "of", "to" are above this (Zipf 7); two-letter fragments such as "sh", "mu",

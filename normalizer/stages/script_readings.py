@@ -27,7 +27,7 @@ from wordfreq import get_frequency_dict, zipf_frequency
 
 from gazetteer import Gazetteer, Kind, Policy
 from gazetteer.folding import fold
-from normalizer.stages.entity_evidence import decide, intrinsic
+from normalizer.stages.entity_evidence import decide, intrinsic, role
 from normalizer.transliteration import spellings
 
 #: Zipf 1 is a word seen about once in a hundred million words: the loanwords of news
@@ -213,7 +213,22 @@ def readings(prefix: str, rest: str, gazetteer: Gazetteer) -> list[Reading]:
         reading = known(token, gazetteer)
         if reading is not None:
             found.setdefault(fold(reading.token), reading)
-    return list(found.values())
+    return _one_per_name(list(found.values()))
+
+
+def _one_per_name(found: list[Reading]) -> list[Reading]:
+    """Two spellings of one name (``Haftar``, ``Hafter`` for ``Haf تر``) are one reading:
+    the spelling of its canonical name, when one is among them."""
+    by_entity: dict[str, list[Reading]] = {}
+    for reading in found:
+        if reading.entity is not None:
+            by_entity.setdefault(reading.entity.id, []).append(reading)
+    dropped = set()
+    for same in by_entity.values():
+        canonical = [r for r in same if fold(r.token) in fold(r.entity.name).split()]
+        if len(same) > 1 and canonical:
+            dropped.update(id(r) for r in same if r is not canonical[0])
+    return [reading for reading in found if id(reading) not in dropped]
 
 
 def _cased(tail: str, prefix: str) -> str:
@@ -226,27 +241,32 @@ def _compiled(pattern: str) -> regex.Pattern:
 
 
 #: A spelling no alias lists but that has a curated name's transliteration key counts
-#: as a name, a little less readily than the name as listed (:data:`CURATED_NAME_SCORE`).
+#: as a name, a little less readily than the name as listed (:data:`CURATED_NAME_SCORE`);
+#: one that nothing around confirms a point less again, so a confirmed one leads it by
+#: more than :data:`MARGIN`.
 VARIANT_NAME_SCORE = 3.0
-#: How sure a variant reading is: with the name's given name beside it, or the entity's
-#: native spelling holding the foreign letters, it is a change; on its key alone it stays
-#: below the default ``min_confidence`` (0.8), a flag with the suggestion.
+UNCONFIRMED_PENALTY = 1.0
+#: How sure a variant reading is: confirmed by the text (below), it is a change; on its
+#: key alone it stays below the default ``min_confidence`` (0.8), a flag with the suggestion.
 VARIANT_CONFIRMED = 0.95
 VARIANT_ALONE = 0.75
 _MAX_SPELLINGS = 256
+_WORDS_BEFORE = regex.compile(r"(?:(\p{L}+)[ \t]+)?(\p{L}+)[ \t]+$")
 
 
 def variant_readings(
-    prefix: str, fragment: str, script: str, tail: str, gazetteer: Gazetteer, *, given: str = ""
-) -> list[Reading]:
+    prefix: str, fragment: str, script: str, tail: str, gazetteer: Gazetteer,
+    *, before: str = "", after: str = "",
+) -> list[Reading]:  # fmt: skip
     """Names that ``prefix`` + a spelling of ``fragment`` + ``tail`` is a transliteration
     variant of (the same key as a curated alias), one reading per entity, each in its
-    plainest spelling.  The reading is confirmed when ``given`` (the word before the
-    damaged one) is the name's given name, or when the entity's native spelling holds
-    two or more of the foreign letters as they stand.
+    plainest spelling.  ``before`` and ``after`` are the text around the damaged word.
 
-    Guards of the entity stage's evidence model apply (``entity_evidence.intrinsic``):
-    a feminine form or an English word is no reading of a name.
+    A reading is confirmed when the word or two before it are the name's given names
+    (``Mikhail Mischuстин``), a title or place word fits the entity's type (the entity
+    stage's :func:`~normalizer.stages.entity_evidence.role`), or the entity's native
+    spelling holds two or more of the foreign letters as they stand.  The entity stage's
+    guards apply (``intrinsic``): a feminine form or an English word is no reading.
     """
     if len(prefix) < MIN_PREFIX:
         return []
@@ -257,32 +277,45 @@ def variant_readings(
         token = prefix + _cased(middle, prefix) + tail
         if not matcher.may_spell(token):
             continue
-        for reading in _variant_evidence(token, given, foreign, gazetteer):
+        for reading in _variant_evidence(token, foreign, before, after, gazetteer):
             found.setdefault(reading.entity.id, reading)
     return list(found.values())
 
 
-def _variant_evidence(token: str, given: str, foreign: str, gazetteer) -> list[Reading]:
-    matches = [match for match in gazetteer.matcher.resolve(token) if match.cost == 0]
+def _variant_evidence(token: str, foreign: str, before: str, after: str, gazetteer):
     readings_found: dict[str, Reading] = {}
-    for match in matches:
-        confidence, _kept = decide(intrinsic(match))
-        if confidence == 0 or match.entity.id in readings_found:
+    for match in gazetteer.matcher.resolve(token):
+        if match.cost > 0 or match.entity.id in readings_found:
+            continue  # only the same key: the foreign letters already cost a guess
+        if decide(intrinsic(match))[0] == 0:
             continue  # a guard blocked it (Lavrova, an English word)
         alias_token = match.parts[-1].alias_token
         evidence = f"a spelling of the name {match.entity.name} (the key of {alias_token!r})"
-        confirmed = given and any(
-            full.entity.id == match.entity.id and full.given and full.complete
-            for full in gazetteer.matcher.resolve(f"{given} {token}")
-        )
-        if confirmed:
-            evidence += f", with its given name {given!r} beside it"
-        else:  # the script stage's message says so ("whose native spelling holds ...")
-            confirmed = len(foreign) >= 2 and any(
-                foreign in alias.text.lower() for alias in match.entity.aliases
-            )
-        level = VARIANT_CONFIRMED if confirmed else VARIANT_ALONE
+        support, penalty = _support(match, token, foreign, before, after, gazetteer)
+        if support:
+            evidence += f", {support}"
         readings_found[match.entity.id] = Reading(
-            token, evidence, level, match.entity, VARIANT_NAME_SCORE
-        )
+            token, evidence, VARIANT_CONFIRMED if penalty < UNCONFIRMED_PENALTY else VARIANT_ALONE,
+            match.entity, VARIANT_NAME_SCORE - penalty,
+        )  # fmt: skip
     return list(readings_found.values())
+
+
+def _support(match, token: str, foreign: str, before: str, after: str, gazetteer):
+    """(what in the text confirms ``match``, how much less it is worth than a given name):
+    the given name first; a title or place word, or the native spelling (which the
+    script stage's message states itself) half a point less; nothing, a full point."""
+    words = _WORDS_BEFORE.search(before)
+    if words is not None:
+        for given in (words.group(2), " ".join(filter(None, words.groups()))):
+            if any(
+                full.entity.id == match.entity.id and full.given and full.complete
+                for full in gazetteer.matcher.resolve(f"{given} {token}")
+            ):
+                return f"with its given name {given!r} beside it", 0.0
+    fits = role(match, before, after)
+    if fits is not None and fits.weight > 0:
+        return fits.text, MARGIN
+    if len(foreign) >= 2 and any(foreign in alias.text.lower() for alias in match.entity.aliases):
+        return "", MARGIN
+    return "", UNCONFIRMED_PENALTY
