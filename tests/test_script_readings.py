@@ -154,3 +154,25 @@ def test_a_native_alias_glued_to_a_latin_fragment_is_debris_not_a_name(text, fra
 )
 def test_a_native_alias_after_its_given_name_or_a_title_is_still_a_name(text, expected):
     assert clean(text).text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Two words before: "Mohammed ben" are Mohammed bin Salman's given names, not
+        # those of the other princes named Salman.
+        (
+            "Crown Prince Mohammed ben Salمانe spoke.",
+            "Crown Prince Mohammed bin Salman spoke.",
+        ),
+        # Two spellings of one name (Haftar, the listed Hafter) are one reading.
+        ("Field Marshal Khalifa Haf تر spoke.", "Field Marshal Khalifa Haftar spoke."),
+        # A place word confirms a place: "the city of".
+        (
+            "Fighting reached the city of Syrтe in Libya.",
+            "Fighting reached the city of Sirte in Libya.",
+        ),
+    ],
+)
+def test_variant_readings_confirmed_by_the_text_around(text, expected):
+    assert clean(text).text == expected

@@ -129,9 +129,7 @@ ENGLISH_WORDS = [
 
 
 @functools.cache
-def _align(
-    latin: str, native: str, variant: bool = False
-) -> tuple[tuple[int, int], ...] | None:
+def _align(latin: str, native: str, variant: bool = False) -> tuple[tuple[int, int], ...] | None:
     """For each native letter, the (start, end) of the Latin letters it stands for
     (``variant``: with the German, French and Spanish readings too)."""
     abjad = bool(regex.match(r"\p{Arabic}", native))
