@@ -176,3 +176,13 @@ def test_a_native_alias_after_its_given_name_or_a_title_is_still_a_name(text, ex
 )
 def test_variant_readings_confirmed_by_the_text_around(text, expected):
     assert clean(text).text == expected
+
+
+def test_a_variant_spelling_of_several_names_is_a_flag_naming_them():
+    # No given name: Salmane may be any of the princes named Salman.
+    text = "Saudi officials said Salمانe spoke."
+    result = clean(text)
+    assert result.text == text
+    (flag,) = _script_flags(result)
+    assert "several words fit" in flag.message
+    assert "Salmane (Mohammed bin Salman)" in flag.message

@@ -102,7 +102,7 @@ def _repair_mixed_word(context: Context, start: int, word: str) -> bool:
         message = f"Latin look-alike letters inside a {other} word replaced by {other} ones"
         context.edit(start, end, native, "script.lookalike", message, confidence=0.95)
     else:
-        found = ", ".join(sorted(hit.token for hit in best))
+        found = _listing(best)
         what = f"it reads as several known words ({found})" if best else "no known word fits"
         context.flag(
             start, end, "script.mixed_token",
@@ -180,6 +180,20 @@ def _latin_readings(word: str, other: str, gazetteer, around: tuple[str, str] = 
             cost = unspelled(word[len(prefix) :], other, hit.token[len(prefix) :].lower())
             found.setdefault(fold_key(hit.token), (hit, "script.mixed_token", how, cost or 0))
     return list(found.values())
+
+
+def _listing(hits) -> str:
+    """The readings for a flag: each token, with the name it spells when two tokens are
+    written alike ("Salmane (Mohammed bin Salman), Salmane (Khalid bin Salman Al Saud)")."""
+    tokens = [hit.token for hit in hits]
+    return ", ".join(
+        sorted(
+            f"{hit.token} ({hit.entity.name})"
+            if hit.entity is not None and tokens.count(hit.token) > 1
+            else hit.token
+            for hit in hits
+        )
+    )
 
 
 def _around(text: str, start: int, end: int) -> tuple[str, str]:
@@ -316,7 +330,7 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
         return False
     start, read = match.start(), reading(foreign, script)
     if len(found) > 1:
-        tokens = ", ".join(sorted(hit.token for hit in found))
+        tokens = _listing(found)
         message = f"{script} letters {foreign!r} (read {read!r}) inside a Latin word; "
         context.flag(start, end, "script.mixed_token", message + f"several words fit: {tokens}")
         return True
