@@ -17,7 +17,6 @@ against known words and names.
 from __future__ import annotations
 
 import functools
-import itertools
 
 import iuliia
 import regex
@@ -156,9 +155,7 @@ INF = float("inf")
 #: Short vowels tried between the letters of an abjad (most names need at most one).
 _ABJAD_FILL = ("", "a", "i", "u", "e", "o")
 #: Per letter, at most this many of its spellings are tried (the table lists the
-#: commonest first; ``و`` as "ou" is the fourth).  Four letters of Arabic have up to
-#: 4**4 * 6**3 = 55,296 spellings; the plainest first letters are kept within
-#: :data:`_MAX_COMBINATIONS` (MT debris is mostly two or three letters).
+#: commonest first; ``و`` as "ou" is the fourth).
 _ALTERNATIVES = 4
 
 
@@ -182,13 +179,17 @@ def spellings(fragment: str, script: str, *, limit: int = 256) -> list[str]:
             options.append([(min(rank, 1), fill) for rank, fill in enumerate(_ABJAD_FILL)])
         choices = table.get(char, (char,))[:_ALTERNATIVES]
         options.append([(min(rank, 1), spelling) for rank, spelling in enumerate(choices)])
-    found: dict[str, int] = {}
-    for combination in itertools.islice(itertools.product(*options), _MAX_COMBINATIONS):
-        written = "".join(spelling for _, spelling in combination)
-        cost = sum(rank for rank, _ in combination)
-        if written and found.get(written, INF) > cost:
-            found[written] = cost
-    return sorted(found, key=lambda written: (found[written], written))[:limit]
-
-
-_MAX_COMBINATIONS = 20000
+    # Best first, keeping the ``limit`` cheapest partial spellings after each letter: a
+    # cheapest completion always costs nothing more, so no spelling among the ``limit``
+    # cheapest is lost (a full product of four Arabic letters is 55,296 spellings).
+    partial: dict[str, int] = {"": 0}
+    for choices in options:
+        grown: dict[str, int] = {}
+        for written, cost in partial.items():
+            for rank, spelling in choices:
+                key = written + spelling
+                if grown.get(key, INF) > cost + rank:
+                    grown[key] = cost + rank
+        kept = sorted(grown, key=lambda key: (grown[key], key))[:limit]
+        partial = {key: grown[key] for key in kept}
+    return [written for written in partial if written]
