@@ -150,3 +150,46 @@ def unspelled(fragment: str, script: str, latin: str) -> int | None:
 
 
 INF = float("inf")
+
+
+#: Short vowels tried between the letters of an abjad (most names need at most one).
+_ABJAD_FILL = ("", "a", "i", "u", "e", "o")
+#: Per letter, at most this many of its spellings are tried (the table lists the
+#: commonest first; ``و`` as "ou" is the fourth).
+_ALTERNATIVES = 4
+
+
+def spellings(fragment: str, script: str, *, limit: int = 256) -> list[str]:
+    """Concrete Latin spellings of ``fragment`` (lower case), plainest first, at most
+    ``limit``: what :func:`pattern` matches, written out, for a search by key rather
+    than by list.  Characters outside the script stand for themselves.
+
+    >>> spellings("сти", "Cyrillic")[:3]
+    ['sti', 'cti', 'ssti']
+    >>> "war" in spellings("ور", "Arabic")
+    True
+    """
+    if script not in SCHEMES:
+        return []
+    table, abjad = SCHEMES[script]
+    letters = _MARKS.sub("", fragment).lower()
+    options: list[list[tuple[int, str]]] = []
+    for position, char in enumerate(letters):
+        if position and abjad and letters[position - 1] in table:
+            options.append([(min(rank, 1), fill) for rank, fill in enumerate(_ABJAD_FILL)])
+        choices = table.get(char, (char,))[:_ALTERNATIVES]
+        options.append([(min(rank, 1), spelling) for rank, spelling in enumerate(choices)])
+    # Best first, keeping the ``limit`` cheapest partial spellings after each letter: a
+    # cheapest completion always costs nothing more, so no spelling among the ``limit``
+    # cheapest is lost (a full product of four Arabic letters is 55,296 spellings).
+    partial: dict[str, int] = {"": 0}
+    for choices in options:
+        grown: dict[str, int] = {}
+        for written, cost in partial.items():
+            for rank, spelling in choices:
+                key = written + spelling
+                if grown.get(key, INF) > cost + rank:
+                    grown[key] = cost + rank
+        kept = sorted(grown, key=lambda key: (grown[key], key))[:limit]
+        partial = {key: grown[key] for key in kept}
+    return [written for written in partial if written]

@@ -35,6 +35,20 @@ def test_script_repair_classes(category):
     assert row["precision"] >= 0.99
 
 
+# The hand-written variants with letters of the native spelling left inside: read
+# through the variant matcher.  Measured 0.948 / 0.867 recall: the misses are places
+# known only by GeoNames alternate names (Chartum, Dschidda, Kerkouk, Riad), which the
+# variant keys leave out, and the German-detected Tschawuschoglu sentence (a known
+# failure of the entity stage; its script repair is right, the case is not, hence the
+# precision floor of 0.98).
+@pytest.mark.parametrize("category", ["mixed_variant_cyrillic", "mixed_variant_arabic"])
+def test_script_repairs_read_through_the_variant_matcher(category):
+    row = REPORT[category]
+    assert row["cases"] >= 25
+    assert row["recall"] >= 0.85, row["failures"][:5]
+    assert row["precision"] >= 0.98
+
+
 @pytest.mark.parametrize("category", ["protected", "script_trap"])
 def test_protected_spans_and_script_traps_are_left_alone(category):
     row = REPORT[category]

@@ -28,6 +28,7 @@ from normalizer.stages.entity_rules import (
     PLACE_BEFORE,
     WORD,
     best_candidate,
+    glued_fragment,
     is_common_word,
     isolated_in_latin,
     replacement_for,
@@ -261,6 +262,16 @@ class _Canonicalizer:
         if kind is Kind.CALQUE and LITERAL_BEFORE.search(before):
             # "to become Haftar's successor": the words mean what they say.
             self.decided_by_neighbours.append((mention.start - 40, mention.end))
+            return
+        if kind is Kind.NATIVE and (
+            fragment := glued_fragment(self.context.text, mention.start, entity)
+        ):
+            self.context.flag(
+                mention.start, mention.end, "entity.native_alias",
+                f"{mention.text!r} is {entity.name} in its native script, but it is glued to "
+                f"the Latin fragment {fragment!r}: the debris of a broken word, not rewritten",
+                entity=entity.as_ref(),
+            )  # fmt: skip
             return
         rule, confidence, evidence = KIND_RULES[kind]
         if shared:

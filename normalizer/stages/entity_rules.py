@@ -131,3 +131,42 @@ def isolated_in_latin(text: str, start: int, end: int) -> bool:
     after = WORD.findall(text[end : end + 40])
     neighbours = before[-1:] + after[:1]
     return bool(neighbours) and not any(NON_LATIN_LETTER.search(word) for word in neighbours)
+
+
+# The Latin word just before a position, and the space (one at most) between.
+_LATIN_BEFORE = regex.compile(r"(\p{Latin}[\p{Latin}\p{M}'’]*)([ \t]?)$")
+# Titles, roles and place words that may stand before a name in its native script
+# without being part of it.
+_TITLE_WORDS = regex.compile(
+    r"(?:Mr|Mrs|Ms|Dr|Mister|Madam|Colonel|Col|Gen|Lt|Captain|Imam|Ayatollah|Sultan|Sheikh|"
+    r"Shaikh|Mullah|Mufti|Saint|St|Mount|Lake|Port|Cape|President|Minister|Premier|"
+    r"Spokes(?:man|woman|person)|Leader|Chief|General|Commander|Envoy|Ambassador|King|Queen|"
+    r"Prince|Princess|Emir|Cleric|Director|Secretary|Head|Marshal|Speaker|Chairman|Deputy|"
+    r"Governor|Mayor|Senator|Judge|Pope|Patriarch)\.?"
+)
+
+
+def glued_fragment(text: str, start: int, entity: Entity) -> str | None:
+    """The Latin fragment a native-script mention at ``start`` is glued to, or None.
+
+    A native name dropped into English stands as a word of its own.  Right after Latin
+    letters (``Hafحفتر``), or one space after a capitalised word inside a sentence that
+    is no word of the entity's name and no title (``Bo كين``, ``Kings تون``), it is the
+    debris of a broken word, which the script stage reads or flags: rewriting it alone
+    would write a second name beside the fragment ("Bo Keene", "Kings Thun").
+    ``Khalifa حفتر`` and ``President حفتر`` are names, not debris.
+    """
+    found = _LATIN_BEFORE.search(text, max(0, start - 40), start)
+    if found is None:
+        return None
+    word, gap = found.groups()
+    if not gap:
+        return word
+    if not word[0].isupper() or sentence_start(text, found.start()):
+        return None
+    names = {strip_diacritics(token).lower() for token in entity.name.split()}
+    for alias in entity.aliases:
+        names.update(strip_diacritics(token).lower() for token in alias.text.split())
+    if strip_diacritics(word).lower() in names or _TITLE_WORDS.fullmatch(word):
+        return None
+    return word

@@ -12,10 +12,8 @@ Three repairs, from most to least certain:
 from __future__ import annotations
 
 import regex
-from wordfreq import zipf_frequency
 
 from gazetteer.folding import fold_key
-from gazetteer.index import ARTICLE_TOKENS
 from normalizer.confusables import from_latin, latin_twin, to_latin
 from normalizer.context import Context
 from normalizer.script_data import (
@@ -26,13 +24,22 @@ from normalizer.script_data import (
     letter_scripts,
     script_of,
 )
+from normalizer.stages.script_neighbours import (
+    NATIVE_STEPS,
+    around,
+    by_neighbour,
+    dangling,
+    listing,
+    native_note,
+    native_support,
+)
 from normalizer.stages.script_readings import (
-    COMMON_ZIPF,
     NATIVE_LANGUAGES,
     choose,
     known,
     known_native,
     readings,
+    variant_readings,
 )
 from normalizer.transliteration import pattern, reading, unspelled
 
@@ -51,8 +58,6 @@ _FOREIGN_RUN = regex.compile(
 )
 _MARK = regex.compile(r"\p{M}")
 _LINE_AT = regex.compile(r"[^\n]*")
-_NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \t]+$")
-_NEIGHBOUR_AFTER = regex.compile(r"[ \t]+(\p{L}+)")
 # MT debris is one to three letters of the source word; a longer run is a word of its own.
 _MAX_DEBRIS_LETTERS = 4
 _MORE_FOREIGN = regex.compile(rf"[ \t]*[{_DEBRIS}]")
@@ -78,10 +83,10 @@ def _repair_mixed_word(context: Context, start: int, word: str) -> bool:
     if _is_symbol(word, counts, other):
         return True
     gazetteer = context.gazetteer
-    latin = _latin_readings(word, other, gazetteer)
+    latin = _latin_readings(word, other, gazetteer, around(context.text, start, start + len(word)))
     foreign = "".join(char for char in word if script_of(char) == other)
     costs = {
-        id(hit): cost - NATIVE_STEPS * _native_support(hit, foreign) for hit, _, _, cost in latin
+        id(hit): cost - NATIVE_STEPS * native_support(hit, foreign) for hit, _, _, cost in latin
     }
     best = choose([hit for hit, _, _, _ in latin], cost=lambda hit: costs[id(hit)])
     native = from_latin(word, other) if other in NATIVE_LANGUAGES else None
@@ -92,7 +97,7 @@ def _repair_mixed_word(context: Context, start: int, word: str) -> bool:
     end = start + len(word)
     if len(best) == 1 and (latin_first or not native_known):
         found, rule, how, _ = next(item for item in latin if item[0] is best[0])
-        message = f"{how}: {found.token} is {found.evidence}{_native_note(found, foreign)}"
+        message = f"{how}: {found.token} is {found.evidence}{native_note(found, foreign)}"
         entity = found.entity.as_ref() if found.entity is not None else None
         context.edit(start, end, found.token, rule, message, confidence=found.confidence,
                      entity=entity)  # fmt: skip
@@ -100,7 +105,7 @@ def _repair_mixed_word(context: Context, start: int, word: str) -> bool:
         message = f"Latin look-alike letters inside a {other} word replaced by {other} ones"
         context.edit(start, end, native, "script.lookalike", message, confidence=0.95)
     else:
-        found = ", ".join(sorted(hit.token for hit in best))
+        found = listing(best)
         what = f"it reads as several known words ({found})" if best else "no known word fits"
         context.flag(
             start, end, "script.mixed_token",
@@ -108,25 +113,6 @@ def _repair_mixed_word(context: Context, start: int, word: str) -> bool:
             f" {what}",
         )  # fmt: skip
     return True
-
-
-# A name whose own native spelling holds the foreign letters is read that way two steps
-# more readily (``Gaуa``: Gaoua is Гауа, Gaya is Гая).
-NATIVE_STEPS = 2
-
-
-def _native_support(hit, foreign: str) -> bool:
-    """Whether the entity ``hit`` names has a native spelling holding ``foreign``."""
-    if hit.entity is None or not hit.strong:
-        return False
-    bare = _MARK.sub("", foreign).lower()
-    return any(bare in _MARK.sub("", alias.text).lower() for alias in hit.entity.aliases)
-
-
-def _native_note(hit, foreign: str) -> str:
-    if not _native_support(hit, foreign):
-        return ""
-    return f", whose native spelling holds {foreign!r}"
 
 
 def _first_of(word: str, script: str) -> str:
@@ -151,10 +137,11 @@ def _is_symbol(word: str, counts: dict[str, int], other: str) -> bool:
 _SYMBOL_LENGTH = 3  # kΩ, μm, mΩ, μmol is four
 
 
-def _latin_readings(word: str, other: str, gazetteer) -> list:
+def _latin_readings(word: str, other: str, gazetteer, beside: tuple[str, str] = ("", "")) -> list:
     """(reading, rule, how, cost) for each known Latin reading of ``word``, one per token.
 
-    The look-alike reading costs nothing: it is the letter as it looks.
+    The look-alike reading costs nothing: it is the letter as it looks.  Spellings no
+    list holds are read through the variant matcher only when no listed one fits.
     """
     found: dict[str, tuple] = {}
     lookalike = to_latin(word)
@@ -167,7 +154,13 @@ def _latin_readings(word: str, other: str, gazetteer) -> list:
     if rest is not None:
         foreign = "".join(char for char in word if script_of(char) == other)
         how = f"{other} letters {foreign!r} read as {reading(foreign, other)!r}"
-        for hit in readings(prefix, rest, gazetteer):
+        hits = readings(prefix, rest, gazetteer)
+        if not hits and not found:
+            before, after = beside
+            hits = variant_readings(
+                prefix, word[len(prefix) :], other, "", gazetteer, before=before, after=after
+            )
+        for hit in hits:
             cost = unspelled(word[len(prefix) :], other, hit.token[len(prefix) :].lower())
             found.setdefault(fold_key(hit.token), (hit, "script.mixed_token", how, cost or 0))
     return list(found.values())
@@ -241,7 +234,7 @@ def _repair_broken_names(context: Context, runs: list[tuple[int, int]]) -> set[i
         start, end = match.start(), match.end() if suf else match.end("foreign")
         evidence = ""
         if len(found) > 1:
-            found, evidence = _by_neighbour(text, start, end, found)
+            found, evidence = by_neighbour(text, start, end, found)
         if len(found) == 1:
             token, entity = found[0]
             context.edit(
@@ -283,9 +276,7 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
     if not suf or match.group("gap2"):
         attempts.append(("", match.end("foreign")))
     for tail, tail_end in attempts:
-        found = readings(pre, middle + regex.escape(tail.lower()), context.gazetteer)
-        if match.group("gap1") and not tail:
-            found = _dangling(context.text, match, found, context.gazetteer)
+        found = _debris_readings(context, match, middle, tail, tail_end)
 
         def spelled(hit, tail=tail):
             return hit.token[len(pre) : len(hit.token) - len(tail)]
@@ -294,7 +285,7 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
             found,
             cost=lambda hit: (
                 unspelled(foreign, script, spelled(hit).lower())
-                - NATIVE_STEPS * _native_support(hit, foreign)
+                - NATIVE_STEPS * native_support(hit, foreign)
             ),
         )
         if found:
@@ -304,14 +295,14 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
         return False
     start, read = match.start(), reading(foreign, script)
     if len(found) > 1:
-        tokens = ", ".join(sorted(hit.token for hit in found))
+        tokens = listing(found)
         message = f"{script} letters {foreign!r} (read {read!r}) inside a Latin word; "
         context.flag(start, end, "script.mixed_token", message + f"several words fit: {tokens}")
         return True
     hit = found[0]
     message = (
         f"{script} letters {foreign!r} ({read!r}) stand for {spelled(hit)!r} between "
-        f"{pre!r} and {tail!r}: {hit.token} is {hit.evidence}{_native_note(hit, foreign)}"
+        f"{pre!r} and {tail!r}: {hit.token} is {hit.evidence}{native_note(hit, foreign)}"
     )
     entity = hit.entity.as_ref() if hit.entity is not None else None
     context.edit(start, end, hit.token, "script.mixed_token", message,
@@ -319,65 +310,23 @@ def _read_debris(context: Context, match: regex.Match) -> bool:
     return True
 
 
-# "in", "of", "to" are above this (Zipf 7); two-letter fragments such as "sh", "mu",
-# "ma" below it (3.7-4.6).
-_FUNCTION_WORD_ZIPF = 5.0
-
-
-def _dangling(text: str, match: regex.Match, found: list, gazetteer) -> list:
-    """The readings of foreign letters a space after a Latin fragment and ending the word.
-
-    The fragment may be a word of its own and the letters another ("his son علي", "Dr
-    ابو", "Ali بر", "Al ما").  After an Arabic article, nothing; after one or two small
-    letters that are no word as common as "in" or "of", only a common English word
-    (sh يخ: sheikh); after a capital or a word or name of its own, only a name whose
-    native spelling holds the letters (Ri در: Ridder, ريدر) or whose other word stands
-    beside it (Yahya Sin ور: Sinwar).
-    """
+def _debris_readings(context: Context, match: regex.Match, middle: str, tail: str, end: int):
+    """The listed readings of a debris run; when none fits (or is left after
+    :func:`dangling`), its readings through the variant matcher."""
     pre, foreign = match.group("pre"), match.group("foreign")
-    if fold_key(pre) in ARTICLE_TOKENS:
-        return []
-    if len(pre) <= 2 and pre.islower():
-        if zipf_frequency(pre, "en") >= _FUNCTION_WORD_ZIPF:
-            return []  # "in", "of": the word itself, not a fragment of one
-        return [hit for hit in found if hit.strong and hit.entity is None]
-    if len(pre) <= 2 or _is_word(pre, gazetteer):
-        return [
-            hit
-            for hit in found
-            if _native_support(hit, foreign) or _neighbour_confirms(text, match, hit)
-        ]
+    found = readings(pre, middle + regex.escape(tail.lower()), context.gazetteer)
+    alone = bool(match.group("gap1")) and not tail
+    if alone:
+        found = dangling(context.text, match, found, context.gazetteer)
+    if not found:
+        before, after = around(context.text, match.start(), end)
+        script = script_of(foreign[0])
+        found = variant_readings(
+            pre, foreign, script, tail, context.gazetteer, before=before, after=after
+        )
+        if alone:
+            found = dangling(context.text, match, found, context.gazetteer)
     return found
-
-
-def _is_word(word: str, gazetteer) -> bool:
-    """Whether ``word`` is a common English word or a name on its own."""
-    return zipf_frequency(word.lower(), "en") >= COMMON_ZIPF or bool(gazetteer.matcher.lookup(word))
-
-
-def _neighbour_confirms(text: str, match: regex.Match, hit) -> bool:
-    """Whether a word beside the damaged one is another word of the name ``hit`` reads as."""
-    if hit.entity is None:
-        return False
-    names = set(fold_key(hit.entity.name).split(" ")) - {fold_key(hit.token)}
-    before = _NEIGHBOUR_BEFORE.search(text, max(0, match.start() - 40), match.start())
-    after = _NEIGHBOUR_AFTER.match(text, match.end(), match.end() + 40)
-    return any(found and fold_key(found.group(1)) in names for found in (before, after))
-
-
-def _by_neighbour(text: str, start: int, end: int, found: list) -> tuple[list, str]:
-    """Keep the completions whose entity's name also holds the word before or after."""
-    before = _NEIGHBOUR_BEFORE.search(text, max(0, start - 40), start)
-    after = _NEIGHBOUR_AFTER.match(text, end, end + 40)
-    words = [m.group(1) for m in (before, after) if m]
-    kept = [
-        (token, entity)
-        for token, entity in found
-        if any(fold_key(word) in fold_key(entity.name).split(" ") for word in words)
-    ]
-    if len(kept) == 1:
-        return kept, f", and the neighbouring word matches the name {kept[0][1].name}"
-    return found, ""
 
 
 def _last_word_start(text: str, window_start: int, position: int) -> int:

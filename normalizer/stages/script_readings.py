@@ -6,10 +6,12 @@ with the surviving Latin letters and whose rest matches the Latin spellings the 
 letters may stand for (``normalizer.transliteration``): the damage itself narrows the
 search, so a few hundred candidates at most are ever matched.
 
-Names are resolved through what the gazetteer exposes today: exact aliases
-(``Matcher.lookup``) and the sorted canonical tokens (``CompiledIndex.tokens_with_prefix``).
-After the variant matcher of issue 9 is merged, :func:`_name_evidence` is the one place to
-switch to it (so that variant spellings of a name count as known too).
+Names are resolved first as the gazetteer lists them: exact aliases (``Matcher.lookup``)
+and the sorted canonical tokens (``CompiledIndex.tokens_with_prefix``).  Only when no
+listed word or name fits does :func:`variant_readings` write the foreign letters out
+(``transliteration.spellings``) and ask the variant matcher (``Matcher.resolve``) whether
+the word is a name in a transliteration the gazetteer does not list (``Mischuстин``:
+Mischustin, Mikhail Mishustin's name as German writes it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from wordfreq import get_frequency_dict, zipf_frequency
 
 from gazetteer import Gazetteer, Kind, Policy
 from gazetteer.folding import fold
+from normalizer.stages.entity_evidence import decide, intrinsic, role
+from normalizer.transliteration import spellings
 
 #: Zipf 1 is a word seen about once in a hundred million words: the loanwords of news
 #: sit just above it (siloviki 1.1, apparatchik 1.6, samovar 1.9), random garbles below.
@@ -90,9 +94,9 @@ def _english_words() -> _WordList:
 
 
 def _name_evidence(token: str, gazetteer: Gazetteer) -> Reading | None:
-    # Switch to the variant matcher here after issue 9's merge.  A name is an entity's
-    # canonical name or a curated rewriting alias: GeoNames' alternate names (Humus for
-    # Homs) are a hint, not a name English writes.
+    # A name is an entity's canonical name or a curated rewriting alias: GeoNames'
+    # alternate names (Humus for Homs) are a hint, not a name English writes.  Spellings
+    # no alias lists are :func:`variant_readings`' part, asked only when this finds none.
     for candidate in gazetteer.matcher.lookup(token):
         alias = candidate.alias
         if alias.kind is Kind.CANONICAL or alias.policy is Policy.REWRITE:
@@ -209,7 +213,22 @@ def readings(prefix: str, rest: str, gazetteer: Gazetteer) -> list[Reading]:
         reading = known(token, gazetteer)
         if reading is not None:
             found.setdefault(fold(reading.token), reading)
-    return list(found.values())
+    return _one_per_name(list(found.values()))
+
+
+def _one_per_name(found: list[Reading]) -> list[Reading]:
+    """Two spellings of one name (``Haftar``, ``Hafter`` for ``Haf تر``) are one reading:
+    the spelling of its canonical name, when one is among them."""
+    by_entity: dict[str, list[Reading]] = {}
+    for reading in found:
+        if reading.entity is not None:
+            by_entity.setdefault(reading.entity.id, []).append(reading)
+    dropped = set()
+    for same in by_entity.values():
+        canonical = [r for r in same if fold(r.token) in fold(r.entity.name).split()]
+        if len(same) > 1 and canonical:
+            dropped.update(id(r) for r in same if r is not canonical[0])
+    return [reading for reading in found if id(reading) not in dropped]
 
 
 def _cased(tail: str, prefix: str) -> str:
@@ -219,3 +238,84 @@ def _cased(tail: str, prefix: str) -> str:
 @functools.lru_cache(maxsize=2048)
 def _compiled(pattern: str) -> regex.Pattern:
     return regex.compile(pattern)
+
+
+#: A spelling no alias lists but that has a curated name's transliteration key counts
+#: as a name, a little less readily than the name as listed (:data:`CURATED_NAME_SCORE`);
+#: one that nothing around confirms a point less again, so a confirmed one leads it by
+#: more than :data:`MARGIN`.
+VARIANT_NAME_SCORE = 3.0
+UNCONFIRMED_PENALTY = 1.0
+#: How sure a variant reading is: confirmed by the text (below), it is a change; on its
+#: key alone it stays below the default ``min_confidence`` (0.8), a flag with the suggestion.
+VARIANT_CONFIRMED = 0.95
+VARIANT_ALONE = 0.75
+_MAX_SPELLINGS = 256
+_WORDS_BEFORE = regex.compile(r"(?:(\p{L}+)[ \t]+)?(\p{L}+)[ \t]+$")
+
+
+def variant_readings(
+    prefix: str, fragment: str, script: str, tail: str, gazetteer: Gazetteer,
+    *, before: str = "", after: str = "",
+) -> list[Reading]:  # fmt: skip
+    """Names that ``prefix`` + a spelling of ``fragment`` + ``tail`` is a transliteration
+    variant of (the same key as a curated alias), one reading per entity, each in its
+    plainest spelling.  ``before`` and ``after`` are the text around the damaged word.
+
+    A reading is confirmed when the word or two before it are the name's given names
+    (``Mikhail Mischuстин``), a title or place word fits the entity's type (the entity
+    stage's :func:`~normalizer.stages.entity_evidence.role`), or the entity's native
+    spelling holds two or more of the foreign letters as they stand.  The entity stage's
+    guards apply (``intrinsic``): a feminine form or an English word is no reading.
+    """
+    if len(prefix) < MIN_PREFIX:
+        return []
+    matcher = gazetteer.matcher
+    foreign = "".join(char for char in fragment if not char.isascii()).lower()
+    found: dict[str, Reading] = {}
+    for middle in spellings(fragment, script, limit=_MAX_SPELLINGS):
+        token = prefix + _cased(middle, prefix) + tail
+        if not matcher.may_spell(token):
+            continue
+        for reading in _variant_evidence(token, foreign, before, after, gazetteer):
+            found.setdefault(reading.entity.id, reading)
+    return list(found.values())
+
+
+def _variant_evidence(token: str, foreign: str, before: str, after: str, gazetteer):
+    readings_found: dict[str, Reading] = {}
+    for match in gazetteer.matcher.resolve(token):
+        if match.cost > 0 or match.entity.id in readings_found:
+            continue  # only the same key: the foreign letters already cost a guess
+        if decide(intrinsic(match))[0] == 0:
+            continue  # a guard blocked it (Lavrova, an English word)
+        alias_token = match.parts[-1].alias_token
+        evidence = f"a spelling of the name {match.entity.name} (the key of {alias_token!r})"
+        support, penalty = _support(match, token, foreign, before, after, gazetteer)
+        if support:
+            evidence += f", {support}"
+        readings_found[match.entity.id] = Reading(
+            token, evidence, VARIANT_CONFIRMED if penalty < UNCONFIRMED_PENALTY else VARIANT_ALONE,
+            match.entity, VARIANT_NAME_SCORE - penalty,
+        )  # fmt: skip
+    return list(readings_found.values())
+
+
+def _support(match, token: str, foreign: str, before: str, after: str, gazetteer):
+    """(what in the text confirms ``match``, how much less it is worth than a given name):
+    the given name first; a title or place word, or the native spelling (which the
+    script stage's message states itself) half a point less; nothing, a full point."""
+    words = _WORDS_BEFORE.search(before)
+    if words is not None:
+        for given in (words.group(2), " ".join(filter(None, words.groups()))):
+            if any(
+                full.entity.id == match.entity.id and full.given and full.complete
+                for full in gazetteer.matcher.resolve(f"{given} {token}")
+            ):
+                return f"with its given name {given!r} beside it", 0.0
+    fits = role(match, before, after)
+    if fits is not None and fits.weight > 0:
+        return fits.text, MARGIN
+    if len(foreign) >= 2 and any(foreign in alias.text.lower() for alias in match.entity.aliases):
+        return "", MARGIN
+    return "", UNCONFIRMED_PENALTY

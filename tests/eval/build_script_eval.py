@@ -8,12 +8,18 @@ listed anywhere as aliases.
   leaves them, glued or with stray spaces.  Names come from the gazetteer's native-script
   aliases (Arabic and Persian spellings for ``mixed_arabic``); ordinary words are the Russian,
   Arabic and Persian loanwords of English news (``WORDS`` below, spellings from Wiktionary).
+* ``mixed_variant_cyrillic`` / ``mixed_variant_arabic`` — the hand-written variant spellings
+  of ``handwritten.jsonl`` (German, French, Spanish renderings no alias lists: ``Mischustin``,
+  ``Sinouar``) with aligned letters of the entity's native spelling left inside them
+  (``Mischuстиn``): the script stage must read them through the variant matcher, and the
+  expected text is the hand-written one;
 * ``lookalike_greek`` — Greek twins (ο ι υ ν, capitals) inside names and English words;
 * ``lookalike_cyrillic`` — Cyrillic twins inside ordinary English words and names;
 * ``protected`` — names and damage inside URLs, e-mail addresses, hashtags, handles, quoted
   titles and native-script glosses: the text must come out byte-identical;
 * ``script_trap`` — real Russian, Ukrainian, Greek and Arabic words, units and scientific
-  notation in English sentences, and damaged words whose repair is no known word: unchanged.
+  notation in English sentences, damaged words whose repair is no known word, and a
+  place's native name glued to a Latin fragment no name continues (``Bo كين``): unchanged.
 
 The alignment of a Latin spelling with its native spelling uses its own small letter table
 (``_LETTERS``), written for this file; a name whose spellings do not align is skipped.
@@ -57,6 +63,16 @@ _LETTERS: dict[str, tuple[str, ...]] = {
     "ي": ("y", "i", "ee", "e", "ai", "ey"), "ى": ("a", "i", "y"), "ئ": ("", "e"),
     "ؤ": ("", "u"), "ء": ("",), "پ": ("p",), "چ": ("ch",), "ژ": ("zh", "j"), "گ": ("g",),
     "ک": ("k",), "ی": ("y", "i", "ee", "e"),
+}  # fmt: skip
+# How German, French and Spanish news write the same letters (for the variant classes).
+_VARIANT_LETTERS: dict[str, tuple[str, ...]] = {
+    "ш": ("sch", "ch", "sh"), "ч": ("tsch", "tch", "ch"), "ж": ("sch", "j", "zh"),
+    "х": ("ch", "j", "kh", "h"), "у": ("ou", "u"), "в": ("w", "v"), "й": ("j", "i", "y", ""),
+    "е": ("e", "je"), "я": ("ja", "ia", "a"), "ю": ("ju", "iou", "u"), "ц": ("z", "ts"),
+    "с": ("ss", "s"), "з": ("s", "z"), "ы": ("y", "i"), "г": ("gu", "g", "h"),
+    "ь": ("", "j"), "и": ("i", "ie", "y"), "ф": ("f",), "д": ("d",),
+    "و": ("ou", "w", "u", "o"), "ي": ("i", "y", "ie", "ee"), "ج": ("dj", "dsch", "j", "g"),
+    "ش": ("ch", "sch", "sh"), "خ": ("ch", "j", "kh"), "ق": ("k", "q", "g", "gh"),
 }  # fmt: skip
 _GREEK_TWINS = {"o": "ο", "i": "ι", "u": "υ", "v": "ν", "O": "Ο", "A": "Α", "E": "Ε",
                 "I": "Ι", "K": "Κ", "M": "Μ", "N": "Ν", "T": "Τ", "B": "Β", "H": "Η"}  # fmt: skip
@@ -113,16 +129,20 @@ ENGLISH_WORDS = [
 
 
 @functools.cache
-def _align(latin: str, native: str) -> tuple[tuple[int, int], ...] | None:
-    """For each native letter, the (start, end) of the Latin letters it stands for."""
+def _align(latin: str, native: str, variant: bool = False) -> tuple[tuple[int, int], ...] | None:
+    """For each native letter, the (start, end) of the Latin letters it stands for
+    (``variant``: with the German, French and Spanish readings too)."""
     abjad = bool(regex.match(r"\p{Arabic}", native))
+    table = {**_LETTERS, **_VARIANT_LETTERS} if variant else _LETTERS
 
     @functools.cache
     def walk(i: int, j: int):
         if i == len(native):
             rest = latin[j:]
-            return () if not rest or (abjad and len(rest) <= 1 and rest in _ABJAD_VOWELS) else None
-        for reading in _LETTERS.get(native[i], ()):
+            silent = variant and rest == "e"  # French Michoustine, Poutine
+            short = abjad and len(rest) <= 1 and rest in _ABJAD_VOWELS
+            return () if not rest or short or silent else None
+        for reading in table.get(native[i], ()):
             if latin.startswith(reading, j):
                 tail = walk(i + 1, j + len(reading))
                 if tail is not None:
@@ -136,10 +156,10 @@ def _align(latin: str, native: str) -> tuple[tuple[int, int], ...] | None:
     return walk(0, 0)
 
 
-def _garble(rng, latin: str, native: str, spaces: str) -> str | None:
+def _garble(rng, latin: str, native: str, spaces: str, variant: bool = False) -> str | None:
     """``latin`` with one to three aligned letters replaced by native ones."""
     lower = latin.lower()
-    spans = _align(lower, native.lower())
+    spans = _align(lower, native.lower(), variant)
     if spans is None:
         return None
     choices = []
@@ -209,6 +229,36 @@ def mixed_cases(rng, entities, category: str, script: str) -> list[dict]:
         cases.append(_case(category, template, name.replace(token, garbled), name, entity.id))
         if len(cases) >= PER_CLASS:
             break
+    return cases
+
+
+HANDWRITTEN = Path(__file__).resolve().parent / "handwritten.jsonl"
+
+
+def variant_cases(rng, entities, category: str, script: str) -> list[dict]:
+    """The hand-written variants, their surname damaged by letters of its native spelling."""
+    by_name = {entity.name: entity for entity in entities}
+    pattern = regex.compile(rf"^\p{{{script}}}+$")
+    styles = ["none"] if script == "Cyrillic" else ["none", "before", "both"]
+    cases = []
+    with HANDWRITTEN.open(encoding="utf-8") as handle:
+        written = [json.loads(line) for line in handle if line.strip()]
+    for case in written:
+        entity = by_name.get(case["target"])
+        surname = case["variant"].split()[-1]
+        if entity is None or not surname.isalpha() or surname not in case["text"]:
+            continue
+        for alias in entity.aliases:
+            native = alias.text.split()[-1]
+            if script == "Arabic" and native.startswith("ال"):
+                native = native[2:]
+            if not pattern.match(native):
+                continue
+            garbled = _garble(rng, surname, native, rng.choice(styles), variant=True)
+            if garbled:
+                text = case["text"].replace(surname, garbled, 1)
+                cases.append(_case(category, "{X}", text, case["expected"], entity.id))
+                break
     return cases
 
 
@@ -296,6 +346,11 @@ SCRIPT_TRAPS = [
     "The Greek term λόγος appears in the text.",
     "Apply 5 mA at 20 °C for 10 μs.",
     "The band Mötley Crüe played in Moscow.",
+    # A place's native name (كين Keene, تون Thun) glued to a Latin fragment no name
+    # continues: the debris of a broken word, not a name to write beside the fragment.
+    "Fighting was reported near Bo كين on Tuesday.",
+    "He met Xyz تون in the capital.",
+    "The town Ka كين was quiet on Friday.",
 ]
 
 
@@ -311,6 +366,10 @@ def build() -> list[dict]:
         + [_case("protected", text, "", "") for text in PROTECTED]
         + [_case("script_trap", text, "", "") for text in SCRIPT_TRAPS]
     )
+    # Added later, with their own seed, so that the cases above stay as they were.
+    rng = random.Random(20261201)
+    cases += variant_cases(rng, entities, "mixed_variant_cyrillic", "Cyrillic")
+    cases += variant_cases(rng, entities, "mixed_variant_arabic", "Arabic")
     for number, case in enumerate(cases):
         case["id"] = f"script-{number:04d}"
     return cases
