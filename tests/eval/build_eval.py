@@ -245,12 +245,16 @@ def build() -> list[dict]:
     return cases
 
 
-def main() -> None:
-    cases = build()
-    with OUTPUT.open("w", encoding="utf-8") as out:
+def write_cases(cases: list[dict], output: Path) -> None:
+    """Write ``cases`` as JSON Lines (UTF-8, one case a line) and say how many."""
+    with output.open("w", encoding="utf-8") as out:
         for case in cases:
             out.write(json.dumps(case, ensure_ascii=False) + "\n")
-    print(f"wrote {len(cases)} cases to {OUTPUT}")
+    print(f"wrote {len(cases)} cases to {output}")
+
+
+def main() -> None:
+    write_cases(build(), OUTPUT)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pathlib import Path
 import regex
 
 import gazetteer
-from tests.eval.build_eval import CARRIERS
+from tests.eval.build_eval import CARRIERS, write_cases
 
 OUTPUT = Path(__file__).resolve().parent / "script_cases.jsonl"
 PER_CLASS = 80
@@ -376,11 +376,7 @@ def build() -> list[dict]:
 
 
 def main() -> None:
-    cases = build()
-    with OUTPUT.open("w", encoding="utf-8") as out:
-        for case in cases:
-            out.write(json.dumps(case, ensure_ascii=False) + "\n")
-    print(f"wrote {len(cases)} cases to {OUTPUT}")
+    write_cases(build(), OUTPUT)
 
 
 if __name__ == "__main__":
