@@ -30,7 +30,11 @@ def _letters(predicate) -> str:
 # ``regex``'s \p{Lu} on news text, and this scan is most of the variant pass's time.
 _UPPER = _letters(str.isupper)
 _LOWER = _letters(lambda char: char.islower() or 0x300 <= ord(char) < 0x370)
-_NAME_WORD = rf"(?<![^\W\d_]){_UPPER}{_LOWER}*(?![^\W\d_])"
+# "No letter before the capital" is asserted after it, as "no letter, then the capital":
+# the same test (the capital is never a newline), but a pattern that starts with a
+# character class lets ``re`` skip to the capitals in C — 2-4x faster on the seeds
+# than trying the look-behind at every character (tests/test_fast_paths.py compares).
+_NAME_WORD = rf"{_UPPER}(?<![^\W\d_].){_LOWER}*(?![^\W\d_])"
 NAME_RUN = re.compile(
     _NAME_WORD
     + r"(?:[ -](?:(?:"
