@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import weakref
 
 import regex
 
@@ -60,6 +61,42 @@ def name_runs(text: str) -> list[list[tuple[int, int, str]]]:
         tokens = WORD_TOKEN.finditer(words)
         runs.append([(offset + t.start(), offset + t.end(), t.group()) for t in tokens])
     return runs
+
+
+# Per matcher (a reloaded gazetteer gets fresh ones), bounded like the matcher's caches.
+_RUN_CACHE_SIZE = 16384
+_shapes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def run_shape(matcher, words: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[int, ...]]:
+    """The tokens of the run ``words`` (offsets within it), and the indexes, last first,
+    of the tokens that may end a name: capitalised, and some alias part may spell the
+    word or the word joined to the one before it (``Matcher.may_spell``).
+
+    Neither depends on the document, and names recur: cached per matcher.
+    """
+    cache = _shapes.get(matcher)
+    if cache is None:
+        cache = _shapes[matcher] = {}
+    found = cache.get(words)
+    if found is None:
+        if " " not in words and "-" not in words:
+            tokens: tuple = ((0, len(words), words),)
+        else:
+            tokens = tuple((t.start(), t.end(), t.group()) for t in WORD_TOKEN.finditer(words))
+        ends = tuple(
+            index
+            for index in reversed(range(len(tokens)))
+            if tokens[index][2][0].isupper()
+            and (
+                matcher.may_spell(tokens[index][2])
+                or (index > 0 and matcher.may_spell(tokens[index - 1][2] + tokens[index][2]))
+            )
+        )
+        if len(cache) >= _RUN_CACHE_SIZE:
+            cache.clear()
+        found = cache[words] = (tokens, ends)
+    return found
 
 
 class MentionAt:

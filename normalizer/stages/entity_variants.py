@@ -19,7 +19,7 @@ from gazetteer.variants import ARTICLES, VariantMatch
 from normalizer.stages import entity_evidence as ev
 from normalizer.stages.entity_exonyms import from_geonames, rewrite_exonyms
 from normalizer.stages.entity_rules import replacement_for, zipf
-from normalizer.stages.entity_runs import NAME_RUN, WORD_TOKEN, MentionAt
+from normalizer.stages.entity_runs import NAME_RUN, WORD_TOKEN, MentionAt, run_shape
 
 if TYPE_CHECKING:
     from normalizer.stages.entity import _Canonicalizer
@@ -124,6 +124,7 @@ class VariantPass:
         pending = []
         foreign, decided_words = self.canon.foreign, self._decided_words
         may_spell = self.context.gazetteer.matcher.may_spell
+        matcher = self.context.gazetteer.matcher
         for found in NAME_RUN.finditer(self.context.text):
             words, start = found.group(), found.start()
             if " " not in words and "-" not in words:
@@ -131,10 +132,10 @@ class VariantPass:
                 # whose key no alias part has.
                 if start in decided_words or not may_spell(words):
                     continue
-                run = [(start, found.end(), words)]
-            else:
-                tokens = WORD_TOKEN.finditer(words)
-                run = [(start + t.start(), start + t.end(), t.group()) for t in tokens]
+            tokens, ends = run_shape(matcher, words)
+            if not ends:
+                continue  # no word of it may end a name
+            run = [(start + low, start + high, token) for low, high, token in tokens]
             if all(start in decided_words for start, _, _ in run):
                 continue  # exact mentions throughout: decided already
             if len(run) == 1 and zipf(run[0][2]) >= _SKIP_ZIPF and run[0][0] not in self.named:
@@ -145,7 +146,7 @@ class VariantPass:
             # and a shorter one inside it ("Mohammad Bagher" in "Mohammad Bagher
             # Qalibaf") is not read again.
             self._decided_from = len(self.context.text)
-            for end_index in reversed(range(len(run))):
+            for end_index in ends:  # last first, those that may end a name
                 if run[end_index][0] >= self._decided_from:
                     continue
                 candidate = self.candidate(run, end_index)
@@ -159,13 +160,11 @@ class VariantPass:
                 self.propose(window, matches, use_prior=True)
 
     def candidate(self, run, end_index: int):
+        """The window of name words ending at ``end_index`` and its readings, or None.
+        Only asked for tokens that may end a name (see ``entity_runs.run_shape``): most
+        words have no alias part whose key is near theirs."""
         start, _, word = run[end_index]
-        if not word[0].isupper():
-            return None
         matcher = self.context.gazetteer.matcher
-        joined = run[end_index - 1][2] + word if end_index else ""
-        if not matcher.may_spell(word) and not (joined and matcher.may_spell(joined)):
-            return None  # most words: no alias part has a key near theirs
         window = run[max(0, end_index - _MAX_PARTS + 1) : end_index + 1]
         covering = self.covered.get(start)
         if covering is None and start not in self.named and zipf(word) >= _SKIP_ZIPF:
