@@ -11,6 +11,7 @@ as evidence for the same spelling elsewhere, so one entity ends in one form.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
 from gazetteer import Entity, Form, Mention, Policy
@@ -30,6 +31,9 @@ _SKIP_ZIPF = 3.5
 _FLAG_FLOOR = 0.6
 _MAX_PARTS = 4
 _MAX_ENTITIES = 6
+# Readings of a window's text, per matcher (see VariantPass.readings).
+_readings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_READINGS_CACHE_SIZE = 16384
 # The most the document's evidence can add: a role (0.2), the entity and its country
 # named (0.6), the same spelling resolved elsewhere (0.3).
 _MOST_CONTEXT = 1.1
@@ -183,12 +187,8 @@ class VariantPass:
     def propose(self, window, matches: list[VariantMatch], *, use_prior: bool) -> bool:
         """Weigh each entity's best reading; write the winner or flag it.  True when the
         window was settled (an edit, a flag, or nothing to change)."""
-        best: dict[str, VariantMatch] = {}
-        for match in matches:
-            best.setdefault(match.entity.id, match)
-            if len(best) > _MAX_ENTITIES:
-                break  # readings come best first: the rest cannot lead
-        proposals = [self.weigh(window, match, use_prior) for match in best.values()]
+        readings = self.readings(window, matches)
+        proposals = [self.weigh(window, *reading, use_prior) for reading in readings]
         proposals = sorted((p for p in proposals if p is not None), key=lambda p: -p.confidence)
         if not proposals or proposals[0].confidence < _FLAG_FLOOR:
             return False
@@ -205,14 +205,35 @@ class VariantPass:
             return True
         return self.apply(proposal)
 
-    def weigh(self, window, match: VariantMatch, use_prior: bool) -> Proposal | None:
-        span = self.span(window, match)
-        if span is None:
-            return None
-        start, end, target = span
+    def readings(self, window, matches: list[VariantMatch]) -> list[tuple]:
+        """Each entity's best reading of the window, where it would be written and what:
+        (match, start, end, target), without those with nowhere to write or nothing to
+        change.  A function of the window's text alone (its tokens, and so ``matches``,
+        come from it): cached per matcher, as offsets within the window."""
+        text, base = self.context.text, window[0][0]
+        key = text[base : window[-1][1]]
+        cache = _readings.setdefault(self.context.gazetteer.matcher, {})
+        found = cache.get(key)
+        if found is None:
+            best: dict[str, VariantMatch] = {}
+            for match in matches:
+                best.setdefault(match.entity.id, match)
+                if len(best) > _MAX_ENTITIES:
+                    break  # readings come best first: the rest cannot lead
+            found = []
+            for match in best.values():
+                span = self.span(window, match)
+                if span is not None and text[span[0] : span[1]] != span[2]:
+                    found.append((match, span[0] - base, span[1] - base, span[2]))
+            if len(cache) >= _READINGS_CACHE_SIZE:
+                cache.clear()
+            found = cache[key] = tuple(found)
+        return [(match, base + start, base + end, target) for match, start, end, target in found]
+
+    def weigh(
+        self, window, match: VariantMatch, start: int, end: int, target: str, use_prior: bool
+    ) -> Proposal | None:
         text = self.context.text
-        if text[start:end] == target:
-            return None
         if self.left_to_exact_mention(window[-1][0], start, match):
             return None
         intrinsic = ev.intrinsic(match)
