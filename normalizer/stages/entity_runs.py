@@ -4,6 +4,7 @@ stage's variant pass walks over (``entity_variants``)."""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import weakref
 
@@ -68,16 +69,24 @@ _RUN_CACHE_SIZE = 16384
 _shapes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def run_shape(matcher, words: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[int, ...]]:
+def shape_cache(matcher) -> dict:
+    """The cache of :func:`run_shape` for ``matcher`` (looked up once per document)."""
+    cache = _shapes.get(matcher)
+    if cache is None:
+        cache = _shapes[matcher] = {}
+    return cache
+
+
+def run_shape(
+    cache: dict, matcher, words: str
+) -> tuple[tuple[tuple[int, int, str], ...], tuple[int, ...]]:
     """The tokens of the run ``words`` (offsets within it), and the indexes, last first,
     of the tokens that may end a name: capitalised, and some alias part may spell the
     word or the word joined to the one before it (``Matcher.may_spell``).
 
-    Neither depends on the document, and names recur: cached per matcher.
+    Neither depends on the document, and names recur: cached per matcher
+    (``cache`` is :func:`shape_cache`'s).
     """
-    cache = _shapes.get(matcher)
-    if cache is None:
-        cache = _shapes[matcher] = {}
     found = cache.get(words)
     if found is None:
         if " " not in words and "-" not in words:
@@ -97,6 +106,12 @@ def run_shape(matcher, words: str) -> tuple[tuple[tuple[int, int, str], ...], tu
             cache.clear()
         found = cache[words] = (tokens, ends)
     return found
+
+
+@functools.lru_cache(maxsize=_RUN_CACHE_SIZE)
+def word_starts(text: str) -> tuple[int, ...]:
+    """Where the words of ``text`` start (offsets within it); cached, names recur."""
+    return tuple(word.start() for word in WORD_TOKEN.finditer(text))
 
 
 class MentionAt:

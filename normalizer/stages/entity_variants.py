@@ -20,7 +20,13 @@ from gazetteer.variants import ARTICLES, VariantMatch
 from normalizer.stages import entity_evidence as ev
 from normalizer.stages.entity_exonyms import from_geonames, rewrite_exonyms
 from normalizer.stages.entity_rules import replacement_for, zipf
-from normalizer.stages.entity_runs import NAME_RUN, WORD_TOKEN, MentionAt, run_shape
+from normalizer.stages.entity_runs import (
+    NAME_RUN,
+    MentionAt,
+    run_shape,
+    shape_cache,
+    word_starts,
+)
 
 if TYPE_CHECKING:
     from normalizer.stages.entity import _Canonicalizer
@@ -108,6 +114,7 @@ class VariantPass:
         self._spans: tuple[dict, dict] | None = None
         self._country_spans: CountrySpans | None = None
         self._decided_from = 0  # where the last decided reading of this run starts
+        self._readings = _readings.setdefault(canonicalizer.context.gazetteer.matcher, {})
         # The exact mention at a position: every one (an exact name of something else
         # is never rewritten alone), and those that may rewrite (decided already).
         mentions = canonicalizer.mentions
@@ -118,7 +125,7 @@ class VariantPass:
         words = self._decided_words = set()
         for mention in decided:
             if " " in mention.text or "-" in mention.text:
-                words.update(mention.start + w.start() for w in WORD_TOKEN.finditer(mention.text))
+                words.update(mention.start + offset for offset in word_starts(mention.text))
             else:
                 words.add(mention.start)
 
@@ -129,14 +136,18 @@ class VariantPass:
         foreign, decided_words = self.canon.foreign, self._decided_words
         may_spell = self.context.gazetteer.matcher.may_spell
         matcher = self.context.gazetteer.matcher
+        shapes = shape_cache(matcher)
         for found in NAME_RUN.finditer(self.context.text):
             words, start = found.group(), found.start()
-            if " " not in words and "-" not in words:
-                # Most runs are one word: an exact mention, an English word, or a word
-                # whose key no alias part has.
-                if start in decided_words or not may_spell(words):
-                    continue
-            tokens, ends = run_shape(matcher, words)
+            # Most runs are one word: an exact mention, an English word, or a word whose
+            # key no alias part has.
+            if (
+                " " not in words
+                and "-" not in words
+                and (start in decided_words or not may_spell(words))
+            ):
+                continue
+            tokens, ends = run_shape(shapes, matcher, words)
             if not ends:
                 continue  # no word of it may end a name
             run = [(start + low, start + high, token) for low, high, token in tokens]
@@ -212,7 +223,7 @@ class VariantPass:
         come from it): cached per matcher, as offsets within the window."""
         text, base = self.context.text, window[0][0]
         key = text[base : window[-1][1]]
-        cache = _readings.setdefault(self.context.gazetteer.matcher, {})
+        cache = self._readings
         found = cache.get(key)
         if found is None:
             best: dict[str, VariantMatch] = {}
