@@ -170,7 +170,7 @@ class VariantPass:
         # Second round: spellings resolved elsewhere in the document are evidence now,
         # whatever their order in the text.
         corrected = self.context.state.corrected_variants
-        for window, matches in pending:
+        for window, matches in pending if corrected else ():
             if fold(window[-1][2]) in corrected:
                 self.propose(window, matches, use_prior=True)
 
