@@ -24,7 +24,7 @@ from bench.reload import bench_start_and_reload
 from bench.slow_clients import bench_slow_clients
 from bench.synthetic import write_synthetic
 from normalizer import clean, warm_up
-from normalizer.stages.language import detect, judge
+from normalizer.stages.language import detect, foreign_quote, judge
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(p for p in (ROOT / "seeds").glob("0*.txt") if ".expected" not in p.name)
@@ -35,6 +35,7 @@ def _reset_caches() -> None:
     # real traffic of distinct articles does not.
     judge.cache_clear()
     detect.cache_clear()
+    foreign_quote.cache_clear()
 
 
 def timings(function, texts: list[str], repeat: int, reset=None) -> list[float]:

@@ -24,7 +24,7 @@ from normalizer.script_data import (
     letter_scripts,
     script_of,
 )
-from normalizer.stages import encoding, language, punctuation, script
+from normalizer.stages import encoding, entity_runs, language, punctuation, script
 
 
 def reference_fold(text: str) -> str:
@@ -174,6 +174,32 @@ def test_punctuation_scans_match_their_patterns(text):
         else [match.span() for match in punctuation._FOOTNOTE.finditer(text)]
     )
     assert [match.span() for match in punctuation.footnote_marks(text)] == whole_text
+
+
+# The name-run scan's definition: "no letter before the capital" asserted first.
+_REFERENCE_NAME_WORD = rf"(?<![^\W\d_]){entity_runs._UPPER}{entity_runs._LOWER}*(?![^\W\d_])"
+REFERENCE_NAME_RUN = re.compile(
+    _REFERENCE_NAME_WORD
+    + r"(?:[ -](?:(?:"
+    + "|".join(sorted(entity_runs.CONNECTORS, key=len, reverse=True))
+    + r")[ -])*"
+    + _REFERENCE_NAME_WORD
+    + r")*"
+)
+NAME_TEXT = st.lists(
+    st.sampled_from(
+        [*"aZ1_² \n-'.ÉéΣσЖж\u0301ب", "Al", "al", "bin", "de", "Fayez", "HiFTER", "McX", "ǅ"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(NAME_TEXT)
+def test_name_runs_match_their_definition(text):
+    assert [(m.span(), m.group()) for m in entity_runs.NAME_RUN.finditer(text)] == [
+        (m.span(), m.group()) for m in REFERENCE_NAME_RUN.finditer(text)
+    ]
 
 
 def test_the_fast_paths_see_what_they_must():

@@ -39,6 +39,9 @@ from normalizer.stages.entity_variants import VariantPass
 from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 
 _NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+)[ -]$")
+# An enum member read from its class costs ~0.2 µs in Python 3.11 (ten module-global reads):
+# the per-mention tests read it from here.
+_REWRITE = Policy.REWRITE
 
 
 class _Canonicalizer:
@@ -138,7 +141,7 @@ class _Canonicalizer:
         if entity is not None and len(mention.candidates) == 1:
             candidate = mention.candidates[0]
             if (
-                candidate.alias.policy is Policy.REWRITE
+                candidate.alias.policy is _REWRITE
                 and target_for(self.context, entity, candidate) == mention.text
             ):
                 # Already canonical (most mentions): it establishes the entity, no more.

@@ -11,6 +11,7 @@ as evidence for the same spelling elsewhere, so one entity ends in one form.
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
 from gazetteer import Entity, Form, Mention, Policy
@@ -19,17 +20,29 @@ from gazetteer.variants import ARTICLES, VariantMatch
 from normalizer.stages import entity_evidence as ev
 from normalizer.stages.entity_exonyms import from_geonames, rewrite_exonyms
 from normalizer.stages.entity_rules import replacement_for, zipf
-from normalizer.stages.entity_runs import NAME_RUN, WORD_TOKEN, MentionAt
+from normalizer.stages.entity_runs import (
+    NAME_RUN,
+    MentionAt,
+    run_shape,
+    shape_cache,
+    word_starts,
+)
 
 if TYPE_CHECKING:
     from normalizer.stages.entity import _Canonicalizer
 
+# An enum member read from its class costs ~0.2 µs in Python 3.11 (ten module-global reads):
+# the per-mention tests read it from here.
+_RECOGNIZE = Policy.RECOGNIZE
 # Words this frequent in English never end a name here ("The", "However", "Berry").
 _SKIP_ZIPF = 3.5
 # Below this a proposal is not even worth a flag (a lone surname spelt like a name).
 _FLAG_FLOOR = 0.6
 _MAX_PARTS = 4
 _MAX_ENTITIES = 6
+# Readings of a window's text, per matcher (see VariantPass.readings).
+_readings: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_READINGS_CACHE_SIZE = 16384
 # The most the document's evidence can add: a role (0.2), the entity and its country
 # named (0.6), the same spelling resolved elsewhere (0.3).
 _MOST_CONTEXT = 1.1
@@ -51,9 +64,9 @@ def _outside(spans, start: int, end: int) -> bool:
 
 def _decides(candidates) -> bool:
     """Whether some reading of an exact mention may rewrite (the stage decided it)."""
-    if candidates[0].alias.policy is not Policy.RECOGNIZE:
+    if candidates[0].alias.policy is not _RECOGNIZE:
         return True  # most mentions: one reading
-    return any(c.alias.policy is not Policy.RECOGNIZE for c in candidates)
+    return any(c.alias.policy is not _RECOGNIZE for c in candidates)
 
 
 def _held_back(mention: Mention, match: VariantMatch) -> bool:
@@ -104,6 +117,7 @@ class VariantPass:
         self._spans: tuple[dict, dict] | None = None
         self._country_spans: CountrySpans | None = None
         self._decided_from = 0  # where the last decided reading of this run starts
+        self._readings = _readings.setdefault(canonicalizer.context.gazetteer.matcher, {})
         # The exact mention at a position: every one (an exact name of something else
         # is never rewritten alone), and those that may rewrite (decided already).
         mentions = canonicalizer.mentions
@@ -114,7 +128,7 @@ class VariantPass:
         words = self._decided_words = set()
         for mention in decided:
             if " " in mention.text or "-" in mention.text:
-                words.update(mention.start + w.start() for w in WORD_TOKEN.finditer(mention.text))
+                words.update(mention.start + offset for offset in word_starts(mention.text))
             else:
                 words.add(mention.start)
 
@@ -124,17 +138,22 @@ class VariantPass:
         pending = []
         foreign, decided_words = self.canon.foreign, self._decided_words
         may_spell = self.context.gazetteer.matcher.may_spell
+        matcher = self.context.gazetteer.matcher
+        shapes = shape_cache(matcher)
         for found in NAME_RUN.finditer(self.context.text):
             words, start = found.group(), found.start()
-            if " " not in words and "-" not in words:
-                # Most runs are one word: an exact mention, an English word, or a word
-                # whose key no alias part has.
-                if start in decided_words or not may_spell(words):
-                    continue
-                run = [(start, found.end(), words)]
-            else:
-                tokens = WORD_TOKEN.finditer(words)
-                run = [(start + t.start(), start + t.end(), t.group()) for t in tokens]
+            # Most runs are one word: an exact mention, an English word, or a word whose
+            # key no alias part has.
+            if (
+                " " not in words
+                and "-" not in words
+                and (start in decided_words or not may_spell(words))
+            ):
+                continue
+            tokens, ends = run_shape(shapes, matcher, words)
+            if not ends:
+                continue  # no word of it may end a name
+            run = [(start + low, start + high, token) for low, high, token in tokens]
             if all(start in decided_words for start, _, _ in run):
                 continue  # exact mentions throughout: decided already
             if len(run) == 1 and zipf(run[0][2]) >= _SKIP_ZIPF and run[0][0] not in self.named:
@@ -145,7 +164,7 @@ class VariantPass:
             # and a shorter one inside it ("Mohammad Bagher" in "Mohammad Bagher
             # Qalibaf") is not read again.
             self._decided_from = len(self.context.text)
-            for end_index in reversed(range(len(run))):
+            for end_index in ends:  # last first, those that may end a name
                 if run[end_index][0] >= self._decided_from:
                     continue
                 candidate = self.candidate(run, end_index)
@@ -154,18 +173,16 @@ class VariantPass:
         # Second round: spellings resolved elsewhere in the document are evidence now,
         # whatever their order in the text.
         corrected = self.context.state.corrected_variants
-        for window, matches in pending:
+        for window, matches in pending if corrected else ():
             if fold(window[-1][2]) in corrected:
                 self.propose(window, matches, use_prior=True)
 
     def candidate(self, run, end_index: int):
+        """The window of name words ending at ``end_index`` and its readings, or None.
+        Only asked for tokens that may end a name (see ``entity_runs.run_shape``): most
+        words have no alias part whose key is near theirs."""
         start, _, word = run[end_index]
-        if not word[0].isupper():
-            return None
         matcher = self.context.gazetteer.matcher
-        joined = run[end_index - 1][2] + word if end_index else ""
-        if not matcher.may_spell(word) and not (joined and matcher.may_spell(joined)):
-            return None  # most words: no alias part has a key near theirs
         window = run[max(0, end_index - _MAX_PARTS + 1) : end_index + 1]
         covering = self.covered.get(start)
         if covering is None and start not in self.named and zipf(word) >= _SKIP_ZIPF:
@@ -184,12 +201,8 @@ class VariantPass:
     def propose(self, window, matches: list[VariantMatch], *, use_prior: bool) -> bool:
         """Weigh each entity's best reading; write the winner or flag it.  True when the
         window was settled (an edit, a flag, or nothing to change)."""
-        best: dict[str, VariantMatch] = {}
-        for match in matches:
-            best.setdefault(match.entity.id, match)
-            if len(best) > _MAX_ENTITIES:
-                break  # readings come best first: the rest cannot lead
-        proposals = [self.weigh(window, match, use_prior) for match in best.values()]
+        readings = self.readings(window, matches)
+        proposals = [self.weigh(window, *reading, use_prior) for reading in readings]
         proposals = sorted((p for p in proposals if p is not None), key=lambda p: -p.confidence)
         if not proposals or proposals[0].confidence < _FLAG_FLOOR:
             return False
@@ -206,14 +219,35 @@ class VariantPass:
             return True
         return self.apply(proposal)
 
-    def weigh(self, window, match: VariantMatch, use_prior: bool) -> Proposal | None:
-        span = self.span(window, match)
-        if span is None:
-            return None
-        start, end, target = span
+    def readings(self, window, matches: list[VariantMatch]) -> list[tuple]:
+        """Each entity's best reading of the window, where it would be written and what:
+        (match, start, end, target), without those with nowhere to write or nothing to
+        change.  A function of the window's text alone (its tokens, and so ``matches``,
+        come from it): cached per matcher, as offsets within the window."""
+        text, base = self.context.text, window[0][0]
+        key = text[base : window[-1][1]]
+        cache = self._readings
+        found = cache.get(key)
+        if found is None:
+            best: dict[str, VariantMatch] = {}
+            for match in matches:
+                best.setdefault(match.entity.id, match)
+                if len(best) > _MAX_ENTITIES:
+                    break  # readings come best first: the rest cannot lead
+            found = []
+            for match in best.values():
+                span = self.span(window, match)
+                if span is not None and text[span[0] : span[1]] != span[2]:
+                    found.append((match, span[0] - base, span[1] - base, span[2]))
+            if len(cache) >= _READINGS_CACHE_SIZE:
+                cache.clear()
+            found = cache[key] = tuple(found)
+        return [(match, base + start, base + end, target) for match, start, end, target in found]
+
+    def weigh(
+        self, window, match: VariantMatch, start: int, end: int, target: str, use_prior: bool
+    ) -> Proposal | None:
         text = self.context.text
-        if text[start:end] == target:
-            return None
         if self.written_in_full_by_alias(window[-1][0], start, match, target):
             # Settled: no shorter reading inside it is read again ("Mohammad Bagher").
             self._decided_from = min(self._decided_from, start)

@@ -221,22 +221,26 @@ QUOTE_PROBABILITY = 0.5
 def foreign_quotes(text: str) -> list[tuple[int, int]]:
     """Spans of quotations in another language inside English paragraphs (a Turkish or
     French quote keeps its own spelling of names)."""
-    spans = []
-    for start, end in _quotations(text):
-        body = text[start + 1 : end - 1]
-        words = words_of(body)
-        if len(words) < MIN_QUOTE_WORDS:
-            continue
-        english = _english_words(words)
-        if english >= ENGLISH_SHARE * len(words):
-            continue
-        language, probability = detect(body[:SAMPLE_CHARS])
-        # Not one English function word in four or more is evidence of its own: a weaker
-        # detector answer then suffices (« La mort de Mouammar Kadhafi »: fr, p=0.57).
-        needed = QUOTE_PROBABILITY if english == 0 else MIN_PROBABILITY
-        if language != "en" and probability >= needed:
-            spans.append((start, end))
-    return spans
+    return [
+        (start, end) for start, end in _quotations(text) if foreign_quote(text[start + 1 : end - 1])
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def foreign_quote(body: str) -> bool:
+    """Whether the quotation ``body`` is in another language; cached, as the entity
+    stage asks again for the text after its edits, where most quotations are the same."""
+    words = words_of(body)
+    if len(words) < MIN_QUOTE_WORDS:
+        return False
+    english = _english_words(words)
+    if english >= ENGLISH_SHARE * len(words):
+        return False
+    language, probability = detect(body[:SAMPLE_CHARS])
+    # Not one English function word in four or more is evidence of its own: a weaker
+    # detector answer then suffices (« La mort de Mouammar Kadhafi »: fr, p=0.57).
+    needed = QUOTE_PROBABILITY if english == 0 else MIN_PROBABILITY
+    return language != "en" and probability >= needed
 
 
 def _quotations(text: str):
