@@ -422,7 +422,8 @@ def test_every_request_is_logged_as_one_json_line(client, capsys):
         ("GET", "/v1/nothing", 404),
     ]
     assert access[0]["request_id"] == "r1"
-    assert access[0]["duration_ms"] >= 0
+    logged_ms = access[0]["duration_ms"]  # a field the log line must carry, not a budget
+    assert isinstance(logged_ms, int | float) and logged_ms >= 0
 
 
 def test_text_log_format(capsys):
