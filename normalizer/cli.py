@@ -24,10 +24,15 @@ from typing import Any
 from normalizer import __version__
 from normalizer.cli_curation import add_curation_commands
 from normalizer.errors import ConfigError, GazetteerError, InputError, OptionsError
-from normalizer.options import DIACRITICS, QUOTE_STYLES, STAGE_NAMES, CleanOptions
+from normalizer.options import DIACRITICS, OFFSET_UNITS, QUOTE_STYLES, STAGE_NAMES, CleanOptions
 from normalizer.settings import SETTINGS, SETTINGS_BY_NAME, available_cores, resolve
 
-OPTION_CHOICES = {"categories": STAGE_NAMES, "quote_style": QUOTE_STYLES, "diacritics": DIACRITICS}
+OPTION_CHOICES = {
+    "categories": STAGE_NAMES,
+    "quote_style": QUOTE_STYLES,
+    "diacritics": DIACRITICS,
+    "offsets": OFFSET_UNITS,
+}
 ANSI = {"red": "31", "green": "32", "yellow": "33", "cyan": "36", "dim": "2", "bold": "1"}
 
 
