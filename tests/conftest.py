@@ -24,6 +24,7 @@ settings.load_profile("no-timers")
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtual environment's bin: the console script
+NORMALIZER = str(BIN / "normalizer")  # the installed console script, for child processes
 # The hand-curated news gazetteer alone: a few dozen entities, so a child process loads it
 # in milliseconds, where the full default (with GeoNames) takes seconds per process.
 SMALL_GAZETTEER = ROOT / "gazetteer" / "data" / "news.jsonl"

@@ -11,11 +11,11 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-from pathlib import Path
 
 import pytest
 
 from normalizer.problems import PROBLEM_TYPES
+from tests.conftest import NORMALIZER
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ LIMIT = 1024
 def server(start_server, new_port, child_env, small_gazetteer):
     """One server: the small gazetteer, one worker, a 1 KiB body limit."""
     port = new_port()
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     argv = [executable, "serve", "--port", str(port), "--workers", "1"]
     env = {"NORMALIZER_GAZETTEER": small_gazetteer[0], "NORMALIZER_MAX_BODY_BYTES": str(LIMIT)}
     with start_server(argv, port, env=env) as running:

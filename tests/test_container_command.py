@@ -12,10 +12,10 @@ from __future__ import annotations
 import shlex
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import BIN
 from tests.test_dockerfile import exec_form, final_stage
 
 
@@ -57,7 +57,7 @@ def test_the_command_listens_where_the_environment_says(
     """``docker run -e NORMALIZER_PORT=... -e NORMALIZER_HOST=...``: honoured."""
     port = new_port()
     argv = exec_form("CMD")
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / argv[0])
+    executable = str(BIN / argv[0])
     env = {
         **image_env(),
         "NORMALIZER_HOST": "127.0.0.1",
@@ -77,7 +77,7 @@ def test_the_image_defaults_listen_on_every_interface(
 ):
     port = new_port()
     argv = exec_form("CMD")
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / argv[0])
+    executable = str(BIN / argv[0])
     env = {**image_env(), "NORMALIZER_PORT": str(port), "NORMALIZER_GAZETTEER": small_gazetteer[0]}
     with start_server([executable, *argv[1:]], port, env=env, ready_path="/healthz") as server:
         assert healthcheck(env, child_env) == 0

@@ -13,6 +13,7 @@ import gazetteer
 from normalizer import clean
 from normalizer.curation import gather, gazetteer_file, input_text
 from normalizer.errors import GazetteerError
+from tests.conftest import NORMALIZER
 
 SMALL = Path(__file__).resolve().parent.parent / "gazetteer" / "data" / "news.jsonl"
 # Spellings the small gazetteer does not know, planted across documents: two spellings of
@@ -115,7 +116,7 @@ def test_lines_that_would_not_load_are_not_written(batch_output, small, tmp_path
 
 
 def test_the_command(batch_output, tmp_path, child_env):
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     output = tmp_path / "out.jsonl"
     output.write_text("\n".join(batch_output) + "\n", encoding="utf-8")
     additions = tmp_path / "additions.jsonl"

@@ -10,6 +10,7 @@ import pytest
 import gazetteer
 from gazetteer.importer import import_files
 from normalizer import clean
+from tests.conftest import NORMALIZER
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
 CSV = FIXTURES / "entities.csv"
@@ -121,7 +122,7 @@ def test_the_written_file_loads_and_cleans(tmp_path):
 
 
 def test_the_command(tmp_path, child_env):
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     out = tmp_path / "out.jsonl"
     argv = [executable, "gazetteer", "import", str(CSV), str(DUMP), str(ENTITY_DATA)]
     done = subprocess.run(

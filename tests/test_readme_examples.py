@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from normalizer import clean
+from tests.conftest import NORMALIZER
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -53,7 +54,7 @@ def clone(tmp_path_factory) -> Path:
 def server_port(start_server, new_port, child_env):
     """A real server on the built-in gazetteer, as ``make serve`` starts it."""
     port = new_port()
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     with start_server([executable, "serve", "--port", str(port), "--workers", "1"], port):
         yield port
 

@@ -19,6 +19,7 @@ import pytest
 
 import gazetteer
 from gazetteer import GazetteerDataError, load
+from tests.conftest import NORMALIZER
 
 HEADER = {"gazetteer": "test", "format": 1, "version": "1"}
 
@@ -105,7 +106,7 @@ def wait_for(condition, timeout: float = 60.0):
 
 
 def serve_argv(child_env, port: int, workers: int) -> list[str]:
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     return [executable, "serve", "--port", str(port), "--workers", str(workers)]
 
 

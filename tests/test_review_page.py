@@ -16,6 +16,7 @@ import pytest
 
 from normalizer import apply_changes, clean
 from normalizer.cli import render_diff
+from tests.conftest import NORMALIZER
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +62,7 @@ def browser():
 def server(start_server, new_port, child_env):
     """``normalizer serve`` on the default gazetteer, one worker, a 256 KiB body limit."""
     port = new_port()
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     argv = [executable, "serve", "--port", str(port), "--workers", "1"]
     argv += ["--max-body-bytes", str(BODY_LIMIT)]
     with start_server(argv, port) as running:
@@ -386,7 +387,7 @@ def test_the_token_guards_the_page_and_a_browser_logs_in(
     browser, start_server, new_port, child_env, small_gazetteer
 ):
     port = new_port()
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     argv = [
         executable,
         "serve",

@@ -16,6 +16,7 @@ import pytest
 
 from normalizer import clean
 from normalizer.problems import PROBLEM_TYPES
+from tests.conftest import NORMALIZER
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,7 @@ BATCH_SIZE = 1000
 def server(start_server, new_port, child_env):
     """One server for the module: the default gazetteer, 2 workers, a 64 KiB body limit."""
     port = new_port()
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     argv = [executable, "serve", "--port", str(port), "--workers", "2", "--max-body-bytes", "64KiB"]
     started = time.monotonic()
     with start_server(argv, port) as running:
@@ -71,7 +72,7 @@ def test_one_article(server):
 
 def test_the_three_doors_agree(server, child_env):
     """Per seed: the library, ``normalizer clean --json`` and POST /v1/clean, identical."""
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     done = subprocess.run(
         [executable, "clean", "--json", *map(str, SEEDS)],
         capture_output=True,
@@ -257,7 +258,7 @@ def test_access_log_lines_carry_the_request_id(server):
 def test_sigterm_lets_an_inflight_batch_finish(start_server, new_port, child_env, small_gazetteer):
     """SIGTERM mid-batch: the batch is still read and answered in full; exit code 0."""
     port = new_port()
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     argv = [executable, "serve", "--port", str(port), "--workers", "1", "--timeout", "20"]
     with start_server(argv, port, env={"NORMALIZER_GAZETTEER": small_gazetteer[0]}) as server:
         sock = socket.create_connection(("127.0.0.1", port), timeout=30)

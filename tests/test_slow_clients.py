@@ -12,12 +12,12 @@ import http.client
 import json
 import socket
 import time
-from pathlib import Path
 
 import pytest
 
 from normalizer.problems import PROBLEM_TYPES
 from normalizer.workers import READ_TIMEOUT, request_complete
+from tests.conftest import NORMALIZER
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ HANG = 30.0
 @pytest.fixture(scope="module")
 def server(start_server, new_port, child_env, small_gazetteer):
     port = new_port()
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     argv = [executable, "serve", "--port", str(port), "--workers", "1", "--threads", "1"]
     env = {"NORMALIZER_GAZETTEER": small_gazetteer[0]}
     with start_server(argv, port, env=env) as running:
@@ -127,7 +127,7 @@ def test_a_body_that_stalls_in_a_thread_is_answered_400_after_the_timeout(
 ):
     """A chunked body is read by a thread; a stalled one frees it after ``--timeout``."""
     port = new_port()
-    executable = str(Path(child_env()["PATH"].split(":", 1)[0]) / "normalizer")
+    executable = NORMALIZER
     argv = [executable, "serve", "--port", str(port), "--workers", "1", "--threads", "1"]
     argv += ["--timeout", "2"]
     with start_server(argv, port, env={"NORMALIZER_GAZETTEER": small_gazetteer[0]}):
