@@ -24,7 +24,7 @@ from gazetteer.index import (
     store_cached,
 )
 from gazetteer.loader import SourceFile, parse_sources, read_files
-from gazetteer.matcher import Candidate, FuzzyMatch, Matcher, Mention
+from gazetteer.matcher import Candidate, Matcher, Mention
 from gazetteer.schema import Alias, Entity, Form, Kind, Policy
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "Candidate",
     "Entity",
     "Form",
-    "FuzzyMatch",
     "Gazetteer",
     "GazetteerDataError",
     "Kind",

@@ -1,10 +1,9 @@
-"""The compiled index: an Aho-Corasick automaton over folded aliases, and blocking keys.
+"""The compiled index: an Aho-Corasick automaton over folded aliases, and the
+transliteration keys of the variant matcher (``gazetteer.variants``).
 
 Exact matching walks the text once through the automaton, so its cost depends on the
-text and the number of hits, not on how many aliases there are.  Fuzzy candidates come
-from a *skeleton* key (consonants of the folded token, doubled letters collapsed) that
-blocks "Hifter"/"Haftar" or "Grasimov"/"Gerasimov" together; only the few tokens in
-one block are scored, never the whole alias list.
+text and the number of hits, not on how many aliases there are.  Spellings no alias lists
+are looked up by key, a few dictionary reads, never a scan of the alias list.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from gazetteer.schema import Alias, Entity, Kind, alias_from_values
 from gazetteer.variant_keys import ARTICLE_TOKENS, build_variant_keys
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 18
+INDEX_VERSION = 19
 _VOWELS = frozenset("aeiouy")
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
@@ -57,7 +56,8 @@ def required_capitals(pattern: str) -> tuple[int, ...]:
 
 
 def skeleton(token: str) -> str:
-    """The blocking key of a folded token: first letter, then consonants, no doubles.
+    """A coarse key of a folded token: first letter, then consonants, no doubles
+    (the eval builder groups near-miss names by it).
 
     >>> skeleton("hifter"), skeleton("haftar"), skeleton("grasimov"), skeleton("gerasimov")
     ('hftr', 'hftr', 'grsmv', 'grsmv')
@@ -232,7 +232,6 @@ class CompiledIndex:
                 record_ids = sorted({*earlier, *record_ids})
             self.automaton.add_word(padded, (len(key), tuple(record_ids)))
         self.automaton.make_automaton()
-        self._build_blocks()
         self._build_canonical_tokens()
         self._build_variant_keys()
 
@@ -261,22 +260,6 @@ class CompiledIndex:
     def records(self):
         """Every alias record, in index order."""
         return (self.record(record_id) for record_id in range(len(self)))
-
-    def _build_blocks(self) -> None:
-        # skeleton -> {token: [(record id, token position), ...]}
-        blocks: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(dict)
-        for record_id, record in enumerate(self.records()):
-            if record.alias.kind in (Kind.CALQUE, Kind.ACRONYM, Kind.NATIVE):
-                continue
-            entity = self.entities[record.entity]
-            if entity.type != "person" and not entity.short:
-                # Fuzzy rewrites need a given name or an established short form: only
-                # people and entities with a short form can ever use a fuzzy candidate.
-                continue
-            for position, token in enumerate(record.key.split(" ")):
-                if len(token) >= MIN_FUZZY_LENGTH and token.isalpha() and token.isascii():
-                    blocks[skeleton(token)].setdefault(token, []).append((record_id, position))
-        self.blocks = dict(blocks)
 
     def _build_canonical_tokens(self) -> None:
         # Sorted (folded token, written token, entity) of canonical names, for completing

@@ -1,10 +1,9 @@
 """Finding mentions of gazetteer entities in text, with spans and evidence.
 
 :meth:`Matcher.find` returns exact mentions (leftmost-longest, on Unicode word
-boundaries, with the capitalisation the alias asks for).  :meth:`Matcher.fuzzy` scores
-the few aliases blocked with one token, and :meth:`Matcher.complete` rebuilds a name
-from fragments that survived around foreign letters, and :meth:`Matcher.resolve` reads a
-name the aliases do not list by its transliteration key.
+boundaries, with the capitalisation the alias asks for), :meth:`Matcher.complete`
+rebuilds a name from fragments that survived around foreign letters, and
+:meth:`Matcher.resolve` reads a name the aliases do not list by its transliteration key.
 """
 
 from __future__ import annotations
@@ -13,15 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from rapidfuzz.distance import Levenshtein
-
 from gazetteer.folding import fold, match_text
 from gazetteer.index import (
-    MIN_FUZZY_LENGTH,
     AliasRecord,
     CompiledIndex,
-    skeleton,
-    written_tokens,
 )
 from gazetteer.schema import Alias, Entity
 from gazetteer.variants import VariantMatch, resolve, token_hits
@@ -57,20 +51,6 @@ class Mention(NamedTuple):
         if len(candidates) == 1:
             return first  # most mentions: no set to build
         return first if all(c.entity.id == first.id for c in candidates) else None
-
-
-@dataclass(frozen=True, slots=True)
-class FuzzyMatch:
-    """An alias token within a few edits of a text token."""
-
-    entity: Entity
-    alias: Alias
-    token: str  # the alias token as written ("Gerasimov")
-    position: int  # where that token sits in the alias
-    distance: int
-    score: float  # normalized similarity, 0-100
-    given: tuple[str, ...] = ()  # the alias tokens before ``token`` (given names)
-    following: tuple[str, ...] = ()  # the alias tokens after ``token``
 
 
 # Arabic harakat (vowel marks, shadda, sukun), superscript alef, Quranic marks, tatweel.
@@ -184,40 +164,6 @@ class Matcher:
     def lookup(self, name: str) -> list[Candidate]:
         """Every reading of ``name`` as a whole alias (case- and accent-insensitive)."""
         return list(self._candidates(self.index.record_ids(" ".join(fold(name).split()))))
-
-    def fuzzy(self, token: str, *, max_distance: int = 1) -> list[FuzzyMatch]:
-        """Alias tokens within ``max_distance`` edits of ``token``, best first.
-
-        Only tokens sharing ``token``'s skeleton are scored (see :func:`skeleton`).
-
-        >>> from gazetteer import load_default
-        >>> sorted({(m.token, m.distance) for m in load_default().matcher.fuzzy("Grasimov")})
-        [('Gerasimov', 1)]
-        """
-        folded = fold(token)
-        if len(folded) < MIN_FUZZY_LENGTH:
-            return []
-        block = self.index.blocks.get(skeleton(folded), {})
-        matches: list[FuzzyMatch] = []
-        for candidate, places in block.items():
-            if candidate == folded:
-                continue
-            distance = Levenshtein.distance(folded, candidate, score_cutoff=max_distance)
-            if distance > max_distance:
-                continue
-            score = 100.0 * (1 - distance / max(len(folded), len(candidate)))
-            for record_id, position in places:
-                record = self.index.record(record_id)
-                tokens = written_tokens(record)
-                entity = self.index.entities[record.entity]
-                matches.append(
-                    FuzzyMatch(
-                        entity, record.alias, tokens[position], position, distance, score,
-                        tuple(tokens[:position]), tuple(tokens[position + 1 :]),
-                    )
-                )  # fmt: skip
-        matches.sort(key=lambda match: (-match.score, match.entity.id, match.alias.text))
-        return matches
 
     def resolve(self, name: str) -> list[VariantMatch]:
         """Readings of the Latin ``name`` as a person's or place's alias by
