@@ -25,6 +25,8 @@ import ctypes.util
 import gc
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -181,34 +183,39 @@ class GazetteerHolder:
 
 
 def compile_apart(names: tuple[str, ...]) -> str | None:
-    """Load the gazetteer ``names`` in a child process (which writes the compiled index
-    to the cache); the error it met, or None.
+    """Load the gazetteer ``names`` in a fresh Python process (which writes the compiled
+    index to the cache); the error it met, or None.
 
-    The child reports through a temporary file, not a pipe: a worker the master forks
-    meanwhile would inherit the pipe's writing end, and its end would never come.
+    A fresh interpreter, not a fork: the master asks from a thread of its own, and a child
+    forked while another thread holds a lock (the logging handler's, an import's) waits
+    for it forever (seen once in a full test run: the reload never came).  The child
+    reports through a temporary file, not a pipe: a worker the master forks meanwhile
+    would inherit the pipe's writing end, and its end would never come.
     """
     with tempfile.TemporaryFile() as report:
-        child = os.fork()
-        if child == 0:  # the child: load, report, leave without running any cleanup
-            try:
-                load_gazetteer(names, use_process_cache=False)
-                message = b""
-            except GazetteerError as error:
-                message = str(error).encode()
-            except BaseException as error:  # anything at all must reach the parent
-                message = f"unexpected error: {error!r}".encode()
-            report.write(message)
-            report.flush()
-            os._exit(0)
-        try:
-            _, status = os.waitpid(child, 0)
-        except ChildProcessError:  # gunicorn's master reaps any child that ends: so be it
-            status = 0  # a child that died unheard is caught by the load that follows
+        done = subprocess.run(
+            [sys.executable, "-m", "normalizer.reload", *names],
+            stdin=subprocess.DEVNULL, stdout=report, stderr=report, check=False,
+        )  # fmt: skip
         report.seek(0)
-        message = report.read()
-    if status != 0:
-        return f"the compiling process ended with status {status}"
-    return message.decode() or None
+        message = report.read().decode("utf-8", "replace").strip()
+    # A status of 0 is also what a child reaped by gunicorn's master looks like: one that
+    # died unheard is caught by the load that follows, which reads the cache.
+    if done.returncode == 0:
+        return None
+    if done.returncode == 1 and message:
+        return message  # the gazetteer's own problems, as the loader words them
+    return f"the compiling process ended with status {done.returncode}: {message[-500:]}"
+
+
+def _compile_main(names: tuple[str, ...]) -> int:
+    """The compiling process: load (and so cache) ``names``; their problems on stdout."""
+    try:
+        load_gazetteer(names, use_process_cache=False)
+    except GazetteerError as error:
+        print(error)
+        return 1
+    return 0
 
 
 def release_memory() -> None:
@@ -219,3 +226,7 @@ def release_memory() -> None:
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
+if __name__ == "__main__":
+    sys.exit(_compile_main(tuple(sys.argv[1:])))
