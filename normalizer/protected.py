@@ -4,16 +4,17 @@ Links, e-mail addresses, file paths, @handles, #hashtags, inline code, DOIs and
 identifiers are addresses: a name "corrected" inside one gives a link that no longer
 works.  Titles of books, films and reports are quoted as their authors spelled them; a
 native-script spelling the text presents as such ("in Arabic", "(Russian: …)", a gloss in
-brackets) is meant to be native; a paragraph or quotation in another script is that
-language's text.  :func:`find_protected` finds all of these in the input text, and the
-pipeline holds back every edit that falls inside one (:func:`hold_back`): it becomes a
-flag, so an editor still sees it.  No stage needs code of its own for this.  The spans are
+brackets) is meant to be native; a paragraph or quotation in another script, or in another
+Latin-script language (``normalizer.foreign_passages``), is that language's text.
+:func:`find_protected` finds all of these in the input text, and the pipeline holds back
+every edit that falls inside one (:func:`hold_back`): it becomes a flag, so an editor
+still sees it.  No stage needs code of its own for this.  The spans are
 found once, in the text as written: after the encoding stage has repaired mojibake, which
 can hide where a link ends; the encoding stage itself may repair bytes inside them.
 
-The one kind of edit allowed inside a passage in another script is a look-alike repair
-*into* that script (a Latin ``a`` inside a Russian word becoming ``а``): it mends that
-language's own text.
+The one kind of edit allowed inside a passage in another script or language is a
+look-alike repair *into* its script (a Latin ``a`` inside a Russian word becoming ``а``, a
+Cyrillic ``а`` inside a French word becoming ``a``): it mends that language's own text.
 
 >>> [(span.kind, text[span.start : span.end]) for text in [
 ...     "See https://example.com/Grasimov-talks.html, and #Hifter."]
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 import regex
 
 from normalizer.changes import Edit, Flag
+from normalizer.foreign_passages import find_foreign_passages
 from normalizer.script_data import NON_ASCII_RUN, has_non_latin_letter, letter_scripts
 
 _LANGUAGES = (
@@ -162,6 +164,7 @@ KIND_LABELS = {
     "title": "a quoted title",
     "gloss": "a native-script spelling given as such",
     "foreign": "a passage in another script",
+    "language": "a passage in another language",
 }
 
 
@@ -194,13 +197,15 @@ def find_protected(text: str) -> tuple[Span, ...]:
         spans += _anchored(text, _FILE_TYPE, _FILE_NAME, "file name")
     if has_non_latin_letter(text):
         spans += _foreign_spans(text)
+    spans += [Span(start, end, "language") for start, end in find_foreign_passages(text)]
     spans.sort(key=lambda span: (span.start, -span.end))
     # A span inside another is the same text seen twice ("example.com/a.html" inside a
-    # link); only a foreign passage keeps what it holds (a gloss there is stricter).
+    # link); only a foreign passage keeps what it holds (a gloss or a link there is
+    # stricter).
     kept: list[Span] = []
     for span in spans:
         outer = kept[-1] if kept else None
-        if outer and span.end <= outer.end and outer.kind != "foreign":
+        if outer and span.end <= outer.end and outer.kind not in _PASSAGES:
             continue
         kept.append(span)
     return tuple(kept)
@@ -302,6 +307,11 @@ def _lines_with_foreign_letters(text: str):
         yield start, done
 
 
+#: The kinds that are text in another language, and the script each one's own look-alike
+#: repairs write in (None: any script but Latin).
+_PASSAGES = {"foreign": None, "language": "Latin"}
+
+
 def _allowed(span: Span, edit: Edit, start: int, end: int) -> bool:
     """Whether ``edit`` (input range ``[start, end)``) may touch ``span`` after all.
 
@@ -311,11 +321,11 @@ def _allowed(span: Span, edit: Edit, start: int, end: int) -> bool:
     """
     if start <= span.start and span.end <= end and edit.replacement == "":
         return True
-    return (
-        span.kind == "foreign"
-        and edit.rule == "script.lookalike"
-        and not has_latin_letter(edit.replacement)
-    )
+    if span.kind not in _PASSAGES or edit.rule != "script.lookalike":
+        return False
+    if _PASSAGES[span.kind] == "Latin":
+        return not has_non_latin_letter(edit.replacement)
+    return not has_latin_letter(edit.replacement)
 
 
 def blocking(spans: Sequence[Span], starts: Sequence[int], start: int, end: int, edit: Edit):

@@ -18,6 +18,7 @@ from gazetteer import Alias, Candidate, Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold
 from gazetteer.index import ARTICLE_TOKENS
 from normalizer.context import Context
+from normalizer.foreign_passages import find_foreign_passages
 from normalizer.stages.entity_evidence import country_adjective
 from normalizer.stages.entity_rules import (
     AMBIGUOUS_ZIPF,
@@ -36,7 +37,6 @@ from normalizer.stages.entity_rules import (
     zipf,
 )
 from normalizer.stages.entity_variants import VariantPass
-from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 
 _NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+)[ -]$")
 # An enum member read from its class costs ~0.2 µs in Python 3.11 (ten module-global reads):
@@ -63,7 +63,7 @@ class _Canonicalizer:
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
         self.mentions = mentions
-        self.foreign = foreign_paragraphs(self.context.text) + foreign_quotes(self.context.text)
+        self.foreign = find_foreign_passages(self.context.text)
         for mention in mentions:
             self.mention(mention)
         VariantPass(self).run()
@@ -133,7 +133,7 @@ class _Canonicalizer:
             pieces += [text[position : edit.start], edit.replacement]
             position = max(position, edit.end)
         after = "".join(pieces) + text[position:]
-        foreign_after = foreign_paragraphs(after) + foreign_quotes(after)
+        foreign_after = find_foreign_passages(after)
         return len(foreign_after) != len(self.foreign)
 
     def mention(self, mention: Mention) -> None:
