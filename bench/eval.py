@@ -23,7 +23,15 @@ Three classes cannot mirror the gazetteer (issue 9):
   surname forms, English words (``tests/eval/traps.jsonl``): every change is false.
 
 Targets (issue 9): recall >= 0.9 on the held-out and hand-written classes, precision >=
-0.99 overall.  The calibration table runs every case again with ``min_confidence`` 0 and
+0.99 overall.
+
+Passages in another Latin-script language (issue 10; hand-written,
+``tests/eval/foreign_passages.jsonl``): ``foreign_passage`` — French, German, Turkish,
+Spanish, Italian, Portuguese and Dutch paragraphs and quotations with name variants
+inside, every case unchanged; ``foreign_outside`` — the same variants outside the passage
+still repaired; ``foreign_english`` — short English sentences with foreign-looking names,
+repaired as usual.  Each passage case names its ``passage``: changes inside it are
+counted apart (target 0).  The calibration table runs every case again with ``min_confidence`` 0 and
 buckets each entity change by its confidence: observed precision per bucket.
 """
 
@@ -47,15 +55,17 @@ SCRIPT_CASES = EVAL_DIR / "script_cases.jsonl"
 #: Issue 9's hand-written variants and traps, kept apart from the gazetteer they test.
 HANDWRITTEN = EVAL_DIR / "handwritten.jsonl"
 TRAPS = EVAL_DIR / "traps.jsonl"
+#: Issue 10's hand-written passages in another Latin-script language.
+FOREIGN_PASSAGES = EVAL_DIR / "foreign_passages.jsonl"
 NON_TYPOGRAPHIC = ("entity", "script", "boilerplate")
 #: Classes whose every case must come out unchanged: any change there is false.
-UNCHANGED = ("trap", "protected", "script_trap")
+UNCHANGED = ("trap", "protected", "script_trap", "foreign_passage")
 
 
 def load_cases(*paths: Path) -> list[dict]:
-    """The evaluation cases (by default both case files)."""
+    """The evaluation cases (by default the generated case files and the foreign passages)."""
     cases = []
-    for path in paths or (CASES, SCRIPT_CASES):
+    for path in paths or (CASES, SCRIPT_CASES, FOREIGN_PASSAGES):
         with path.open(encoding="utf-8") as handle:
             cases += [json.loads(line) for line in handle if line.strip()]
     return cases
@@ -79,7 +89,15 @@ def is_trap(category: str) -> bool:
 def score_cases(cases: list[dict], gazetteer=None) -> dict:
     """Per category: cases, recall, precision, and the failures (for reading)."""
     tally: dict[str, dict] = defaultdict(
-        lambda: {"cases": 0, "correct": 0, "changes": 0, "good_changes": 0, "failures": []}
+        lambda: {
+            "cases": 0,
+            "correct": 0,
+            "changes": 0,
+            "good_changes": 0,
+            "passages": 0,
+            "inside": 0,
+            "failures": [],
+        }
     )
     for case in cases:
         result = clean(case["text"], gazetteer=gazetteer)
@@ -91,6 +109,9 @@ def score_cases(cases: list[dict], gazetteer=None) -> dict:
         row["changes"] += len(changes)
         if correct and not is_trap(case["category"]):
             row["good_changes"] += len(changes)
+        if "passage" in case:
+            row["passages"] += 1
+            row["inside"] += len(_inside(case["text"], case["passage"], result.changes))
         if not correct:
             row["failures"].append({"id": case.get("id"), "text": case["text"], "got": result.text})
     report = {}
@@ -101,9 +122,18 @@ def score_cases(cases: list[dict], gazetteer=None) -> dict:
             "recall": round(row["correct"] / row["cases"], 3),
             "precision": round(precision, 4),
             "non_typographic_changes": row["changes"],
+            "passages": row["passages"],
+            "changes_inside_passages": row["inside"],
             "failures": row["failures"],
         }
     return report
+
+
+def _inside(text: str, passage: str, changes) -> list:
+    """The changes (of any category) that touch ``passage`` in ``text``."""
+    start = text.index(passage)
+    end = start + len(passage)
+    return [change for change in changes if change.start < end and change.end > start]
 
 
 BUCKETS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)
@@ -177,10 +207,16 @@ def debian_descriptions(limit_words: int) -> list[str]:
 
 
 def false_change_rate(documents: list[str]) -> dict:
-    """Non-typographic changes per 10,000 words over ``documents`` (each cleaned alone)."""
+    """Non-typographic changes per 10,000 words over ``documents`` (each cleaned alone),
+    and how many passages of them are taken for another language (all English: each
+    one is false)."""
+    from normalizer.foreign_passages import find_foreign_passages
+
     words = sum(len(document.split()) for document in documents)
     false_changes = []
+    foreign = 0
     for document in documents:
+        foreign += len(find_foreign_passages(document))
         for change in clean(document).changes:
             if change.category in NON_TYPOGRAPHIC:
                 false_changes.append(
@@ -192,6 +228,7 @@ def false_change_rate(documents: list[str]) -> dict:
         "false_changes": len(false_changes),
         "per_10k_words": round(10_000 * len(false_changes) / max(words, 1), 3),
         "examples": false_changes[:40],
+        "foreign_passages": foreign,
     }
 
 
@@ -215,6 +252,12 @@ def main() -> None:
             if args.show_failures:
                 for failure in row["failures"][:40]:
                     print(f"    {failure['text']!r}\n      -> {failure['got']!r}")
+    passages = [row for report in reports for row in report.values() if row["passages"]]
+    if passages:
+        print(
+            f"\npassages in another language: {sum(row['passages'] for row in passages)}, "
+            f"changes inside them: {sum(row['changes_inside_passages'] for row in passages)}"
+        )
     print(f"\noverall precision of non-typographic changes: {overall_precision(reports):.4f}")
     print("\ncalibration (every proposal applied):  confidence  changes  precision")
     for row in calibration(groups):
@@ -226,7 +269,8 @@ def main() -> None:
         print(
             f"\nDebian package descriptions: {rate['documents']} documents, "
             f"{rate['words']} words, {rate['false_changes']} "
-            f"non-typographic changes = {rate['per_10k_words']} per 10,000 words"
+            f"non-typographic changes = {rate['per_10k_words']} per 10,000 words; "
+            f"{rate['foreign_passages']} passages taken for another language"
         )
         for example in rate["examples"]:
             print(f"    {example}")

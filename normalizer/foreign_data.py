@@ -93,6 +93,20 @@ LANGUAGE_WORDS: dict[str, frozenset[str]] = {
 #: the dot that lower-cased "İ" keeps.
 DISTINCTIVE_LETTERS: dict[str, str] = {"tr": "ığş\u0307"}
 
+#: The languages' English names: a quotation the text introduces as German ("a German
+#: obituary began: „…“", "said in Turkish: “…”") needs less evidence of its own.
+LANGUAGE_NAMES = {
+    "german": "de",
+    "spanish": "es",
+    "french": "fr",
+    "italian": "it",
+    "dutch": "nl",
+    "portuguese": "pt",
+    "turkish": "tr",
+}
+#: A language's name in the text before a quotation, on its line (group ``name``).
+LANGUAGE_NAMED = regex.compile(rf"\b(?P<name>{'|'.join(LANGUAGE_NAMES)})\b", regex.IGNORECASE)
+
 #: A quotation on one line, its body the group ``body``: English “…” and "…", French and
 #: Spanish «…», German „…“ (or „…”) and »…«.
 QUOTATION = regex.compile(

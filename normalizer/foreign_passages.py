@@ -34,6 +34,8 @@ import regex
 from normalizer.foreign_data import (
     APOSTROPHE_SUFFIX,
     DISTINCTIVE_LETTERS,
+    LANGUAGE_NAMED,
+    LANGUAGE_NAMES,
     LANGUAGE_WORDS,
     LINE,
     PARAGRAPH,
@@ -48,6 +50,11 @@ MIN_WORDS = 6  # shorter text ("Tschawuschoglu said.") is not judged
 # words (fr, p=0.57 there), and a weaker answer suffices.
 MIN_QUOTATION_WORDS = 4
 QUOTATION_PROBABILITY = 0.5
+# A quotation the text introduces by its language ("a German obituary began: „…“") is
+# that language's when one of its function words is in it, none of English's, and the
+# detector names that language: "Muammar al-Gaddhafi regierte Libyen 42 Jahre lang mit
+# eiserner Hand." holds one ("mit").  The name is looked for this far before it.
+ANNOUNCED_WITHIN = 60
 # English prose has 35-50% English function words, a French or German passage next to
 # none (an "in" or "a" there is a word of its own).  Its own frequent words are a third
 # to a half of a passage of literary text, but 15-30% of news text, dense with names
@@ -120,8 +127,22 @@ def _passages(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
         for low, high in sentences:
             found += _passages(text, low, high) or []
         return found or None
-    found = [(low, high) for low, high in quotations if foreign_language(text[low:high], True)]
+    found = [
+        (low, high)
+        for low, high in quotations
+        if foreign_language(
+            text[low:high], True, _announced(text, max(start, low - ANNOUNCED_WITHIN), low)
+        )
+    ]
     return found or None
+
+
+def _announced(text: str, start: int, end: int) -> str:
+    """The language the text names last in ``text[start:end]`` (before a quotation)."""
+    named = ""
+    for match in LANGUAGE_NAMED.finditer(text, start, end):
+        named = LANGUAGE_NAMES[match.group("name").lower()]
+    return named
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -142,9 +163,10 @@ def _english(sentence: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def foreign_language(passage: str, quotation: bool = False) -> str:
-    """The language of ``passage`` (a ``quotation`` or not) when it is running text in
-    another Latin-script language, by its words and the detector together; "" otherwise.
+def foreign_language(passage: str, quotation: bool = False, announced: str = "") -> str:
+    """The language of ``passage`` (a ``quotation`` or not, ``announced`` as a language
+    by the text before it or not) when it is running text in another Latin-script
+    language, by its words and the detector together; "" otherwise.
 
     >>> foreign_language("Die Belagerung von Tobruch dauerte 241 Tage und gilt als lang.")
     'de'
@@ -154,6 +176,8 @@ def foreign_language(passage: str, quotation: bool = False) -> str:
     words = words_of(passage)
     if len(words) < (MIN_QUOTATION_WORDS if quotation else MIN_WORDS):
         return ""
+    if announced:
+        return _as_announced(passage, words, announced)
     evidence = sum(map(ANY_FUNCTION_WORD.__contains__, words))
     if evidence < FOREIGN_SHARE * len(words) and (
         passage.isascii() or not _ANY_DISTINCTIVE.search(passage.lower())
@@ -174,6 +198,24 @@ def foreign_language(passage: str, quotation: bool = False) -> str:
     return language
 
 
+def _as_announced(passage: str, words: list[str], announced: str) -> str:
+    """``announced`` when the quotation ``passage`` is in it (:data:`ANNOUNCED_WITHIN`),
+    else what its words and the detector say without the announcement."""
+    if _evidence(words, announced) and not _english_words(passage, announced):
+        detected, probability = detect(passage)
+        if detected == announced and probability >= MIN_PROBABILITY:
+            return announced
+    return foreign_language(passage, True)
+
+
+def _english_words(passage: str, language: str) -> int:
+    """English function words in ``passage`` that are not words of ``language`` too, nor
+    a suffix after an apostrophe (Turkish "Hafter’in")."""
+    own = LANGUAGE_WORDS[language]
+    text = APOSTROPHE_SUFFIX.sub("", passage)
+    return sum(1 for word in words_of(text) if word in _ENGLISH and word not in own)
+
+
 def _evidence(words: list[str], language: str) -> int:
     """How many of ``words`` are function words of ``language`` or hold its letters."""
     function_words = FUNCTION_WORDS.get(language)
@@ -188,18 +230,12 @@ def _evidence(words: list[str], language: str) -> int:
 def _by_function_words(passage: str, words: list[str]) -> str:
     """The language with the most function words in ``words`` (those of ``passage``),
     when they are :data:`FOREIGN_SHARE` or more of them and English function words are
-    few (:data:`ENGLISH_SHARE`, :data:`FOREIGN_PER_ENGLISH`): those that are not words of
-    that language too, and not a suffix after an apostrophe (Turkish "Hafter’in")."""
+    few (:data:`ENGLISH_SHARE`, :data:`FOREIGN_PER_ENGLISH`)."""
     counts = {language: _evidence(words, language) for language in FUNCTION_WORDS}
     language = max(counts, key=counts.get)
     if counts[language] < max(MIN_FUNCTION_WORDS, FOREIGN_SHARE * len(words)):
         return ""
-    own = LANGUAGE_WORDS[language]
-    english = sum(
-        1
-        for word in words_of(APOSTROPHE_SUFFIX.sub("", passage))
-        if word in _ENGLISH and word not in own
-    )
+    english = _english_words(passage, language)
     if english >= ENGLISH_SHARE * len(words) or english * FOREIGN_PER_ENGLISH > counts[language]:
         return ""
     return language

@@ -106,3 +106,21 @@ def test_variant_precision_and_traps(variant_reports):
     assert len(traps) == 4 and sum(row["cases"] for row in traps) >= 40
     for row in traps:
         assert row["non_typographic_changes"] == 0, row["failures"][:5]
+
+
+# Issue 10: passages in another Latin-script language (tests/eval/foreign_passages.jsonl,
+# hand-written): nothing changes inside them, and the same variants outside are repaired.
+def test_foreign_passages_are_left_alone():
+    row = REPORT["foreign_passage"]
+    assert row["cases"] >= 25 and row["passages"] == row["cases"]
+    assert row["changes_inside_passages"] == 0, row["failures"][:5]
+    assert row["recall"] == 1.0, row["failures"][:5]
+
+
+@pytest.mark.parametrize("category", ["foreign_outside", "foreign_english"])
+def test_variants_outside_foreign_passages_are_repaired(category):
+    row = REPORT[category]
+    assert row["cases"] >= 10
+    assert row["changes_inside_passages"] == 0, row["failures"][:5]
+    assert row["recall"] >= 0.9, row["failures"][:5]
+    assert row["precision"] >= 0.99

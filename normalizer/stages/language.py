@@ -200,69 +200,6 @@ def _paragraphs(text: str):
         yield paragraph.span(), judgement
 
 
-def foreign_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of Latin-script paragraphs the detector places in another language."""
-    return [
-        span
-        for span, judgement in _paragraphs(text)
-        if judgement.script == "Latin"
-        and judgement.language not in ("", "en")
-        and judgement.probability >= MIN_PROBABILITY
-    ]
-
-
-# Quotation marks: opening -> the closing marks that end it.
-_QUOTE_PAIRS = (("“", "”"), ("«", "»"), ("„", "“”"), ('"', '"'))
-MIN_QUOTE_CHARS = 12
-MIN_QUOTE_WORDS = 4
-QUOTE_PROBABILITY = 0.5
-
-
-def foreign_quotes(text: str) -> list[tuple[int, int]]:
-    """Spans of quotations in another language inside English paragraphs (a Turkish or
-    French quote keeps its own spelling of names)."""
-    return [
-        (start, end) for start, end in _quotations(text) if foreign_quote(text[start + 1 : end - 1])
-    ]
-
-
-@functools.lru_cache(maxsize=4096)
-def foreign_quote(body: str) -> bool:
-    """Whether the quotation ``body`` is in another language; cached, as the entity
-    stage asks again for the text after its edits, where most quotations are the same."""
-    words = words_of(body)
-    if len(words) < MIN_QUOTE_WORDS:
-        return False
-    english = _english_words(words)
-    if english >= ENGLISH_SHARE * len(words):
-        return False
-    language, probability = detect(body[:SAMPLE_CHARS])
-    # Not one English function word in four or more is evidence of its own: a weaker
-    # detector answer then suffices (« La mort de Mouammar Kadhafi »: fr, p=0.57).
-    needed = QUOTE_PROBABILITY if english == 0 else MIN_PROBABILITY
-    return language != "en" and probability >= needed
-
-
-def _quotations(text: str):
-    """(start, end) of each quotation (marks included) on one line; linear in the text,
-    where a regex would rescan the rest of the line from every unclosed opening mark."""
-    for opening, closings in _QUOTE_PAIRS:
-        position = text.find(opening)
-        while position != -1:
-            line_end = text.find("\n", position)
-            if line_end == -1:
-                line_end = len(text)
-            found = [text.find(mark, position + 1, line_end) for mark in closings]
-            end = min((index for index in found if index != -1), default=-1)
-            if end == -1:
-                # No closing mark after this one on its line: none after later ones either.
-                position = text.find(opening, line_end)
-                continue
-            if end - position - 1 >= MIN_QUOTE_CHARS:
-                yield position, end + 1
-            position = text.find(opening, end + 1)
-
-
 def flag_languages(context: Context) -> None:
     """Set the document language and flag paragraphs in another language or script."""
     weights: dict[str, int] = {}
