@@ -24,7 +24,7 @@ from bench.reload import bench_start_and_reload
 from bench.slow_clients import bench_slow_clients
 from bench.synthetic import write_synthetic
 from normalizer import clean, warm_up
-from normalizer.foreign_passages import foreign_language
+from normalizer.foreign_passages import clear_caches
 from normalizer.stages.language import detect, judge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def _reset_caches() -> None:
     # real traffic of distinct articles does not.
     judge.cache_clear()
     detect.cache_clear()
-    foreign_language.cache_clear()
+    clear_caches()
 
 
 def timings(function, texts: list[str], repeat: int, reset=None) -> list[float]:

@@ -85,6 +85,10 @@ LANGUAGE_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
+#: English's most frequent function words that are none of the languages' frequent words:
+#: about one word in ten of English prose, told by ``str.count`` before any word is split.
+ENGLISH_ONLY = ("the", "and", "to", "that")
+
 #: Letters that of these languages only Turkish writes (and English never): a word
 #: holding one is evidence of Turkish as a frequent word is.  Turkish words take
 #: suffixes, so its 100 most frequent forms cover a fifth of a news sentence where the
@@ -113,8 +117,9 @@ QUOTATION = regex.compile(
     r"“(?P<body>[^”\n]{1,600})”|«(?P<body>[^»\n]{1,600})»|„(?P<body>[^“”\n]{1,600})[“”]"
     r"|»(?P<body>[^«\n]{1,600})«|\"(?P<body>[^\"\n]{1,600})\""
 )
-#: A paragraph: lines up to a blank line.
-PARAGRAPH = regex.compile(r"[^\n]*\S(?:\n[^\n]*\S)*")
+#: A paragraph: lines up to an empty line, as the language stage reads them (so that its
+#: cached judgement of each paragraph is shared).
+PARAGRAPH = regex.compile(r"[^\n]+(?:\n[^\n]+)*")
 #: A line, without its surrounding spaces.
 LINE = regex.compile(r"\S(?:[^\n]*\S)?")
 #: The space between two sentences: after a full stop, question or exclamation mark (and

@@ -34,6 +34,7 @@ import regex
 from normalizer.foreign_data import (
     APOSTROPHE_SUFFIX,
     DISTINCTIVE_LETTERS,
+    ENGLISH_ONLY,
     LANGUAGE_NAMED,
     LANGUAGE_NAMES,
     LANGUAGE_WORDS,
@@ -70,6 +71,7 @@ FOREIGN_PER_ENGLISH = 4
 # be the detector's answer (Spanish, Portuguese and Italian share many).
 RIVAL_SHARE = 0.5
 MIN_PROBABILITY = 0.8
+ENGLISH_EVERY = 20  # English prose: one word in ten
 
 #: A language's function words: its frequent words that English does not use as function
 #: words ("die", "de" and "la" count; "in", "was" and "a" do not), one ASCII letter left
@@ -85,6 +87,8 @@ ANY_FUNCTION_WORD = frozenset().union(*FUNCTION_WORDS.values())
 _DISTINCTIVE = {
     language: regex.compile(f"[{letters}]") for language, letters in DISTINCTIVE_LETTERS.items()
 }
+_ENGLISH_ONLY_SPACED = tuple(f" {word} " for word in ENGLISH_ONLY)
+_QUOTE_MARKS = ("“", "«", "„", "»", '"')
 _ANY_DISTINCTIVE = regex.compile(f"[{''.join(DISTINCTIVE_LETTERS.values())}]")
 
 
@@ -93,52 +97,103 @@ def find_foreign_passages(text: str) -> list[tuple[int, int]]:
     language, sorted; a quotation inside a foreign paragraph is not listed again."""
     spans: list[tuple[int, int]] = []
     for paragraph in PARAGRAPH.finditer(text):
-        found = _passages(text, *_stripped(text, *paragraph.span()))
-        if found is None and "\n" in paragraph.group():
-            found = []
-            for line in LINE.finditer(text, *paragraph.span()):
-                found += _passages(text, *line.span()) or []
-        spans += found or []
+        offset = paragraph.start()
+        spans += [(offset + low, offset + high) for low, high in _in_paragraph(paragraph.group())]
     return spans
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_paragraph(paragraph: str) -> tuple[tuple[int, int], ...]:
+    """The foreign passages of one paragraph, in its own offsets.
+
+    Cached: the protected spans and the entity stage (again after other stages' edits,
+    which leave most paragraphs as they were) ask for the same paragraphs.  A plainly
+    English paragraph (:func:`_plainly_english`) is looked at only for its quotations;
+    the lines of a paragraph are judged one by one when it is not foreign as a whole.
+    """
+    start, end = _stripped(paragraph, 0, len(paragraph))
+    if _plainly_english(paragraph):
+        if _has_quotation_mark(paragraph):
+            return tuple(_foreign_quotations(paragraph, start, end))
+        return ()
+    found = _passages(paragraph, start, end)
+    if found is None and "\n" in paragraph:
+        found = []
+        for line in LINE.finditer(paragraph):
+            found += _passages(paragraph, *line.span()) or []
+    return tuple(found or ())
+
+
+def _has_quotation_mark(text: str) -> bool:
+    return any(mark in text for mark in _QUOTE_MARKS)
+
+
+def _plainly_english(text: str) -> bool:
+    """Whether English function words that are no word of the languages here ("the",
+    "and" …: :data:`ENGLISH_ONLY`) are two or more, and one word in :data:`ENGLISH_EVERY`
+    or more, of ``text``: found by ``str.count``, before the words are split."""
+    lower = text.lower()
+    hits = sum(map(lower.count, _ENGLISH_ONLY_SPACED))
+    return hits >= 2 and hits * ENGLISH_EVERY >= lower.count(" ")
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
     return start, end
 
 
 def _passages(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     """The foreign passages of ``text[start:end]``: all of it when its text outside
     quotations is foreign, else its foreign quotations and sentences (None when none)."""
-    quotations, outside, position = [], [], start
-    for match in QUOTATION.finditer(text, start, end):
-        quotations.append(match.span("body"))
-        outside.append(text[position : match.start()])
-        position = match.end()
-    outside.append(text[position:end])
-    if foreign_language(" ".join(outside)):
+    quotations, outside = [], text[start:end]
+    if _has_quotation_mark(text[start:end]):
+        pieces, position = [], start
+        for match in QUOTATION.finditer(text, start, end):
+            quotations.append(match.span("body"))
+            pieces.append(text[position : match.start()])
+            position = match.end()
+        outside = " ".join([*pieces, text[position:end]])
+    if foreign_language(outside):
         sentences = _sentences(text, start, end)
         if len(sentences) == 1 or not any(_english(text[low:high]) for low, high in sentences):
             return [(start, end)]
-        # An English sentence beside foreign ones ("Assad met envoys in Damascus.
-        # «…», dijo un diplomático."): each sentence is judged alone.
+        # An English sentence beside foreign ones ("Assad spoke on Monday. El presidente
+        # sirio dijo …"): each sentence is judged alone.
         found = []
         for low, high in sentences:
             found += _passages(text, low, high) or []
         return found or None
-    found = [
+    return _foreign_quotations(text, start, end, quotations) or None
+
+
+def _foreign_quotations(text: str, start: int, end: int, quotations=None) -> list:
+    """(start, end) of the bodies of the quotations in ``text[start:end]`` in another
+    language (``quotations``: their bodies, when already found)."""
+    if quotations is None:
+        quotations = [match.span("body") for match in QUOTATION.finditer(text, start, end)]
+    lower = text.lower()
+    named = any(name in lower for name in LANGUAGE_NAMES)
+    return [
         (low, high)
         for low, high in quotations
-        if foreign_language(
-            text[low:high], True, _announced(text, max(start, low - ANNOUNCED_WITHIN), low)
+        if foreign_language(text[low:high], True)
+        or (
+            named
+            and _as_announced(
+                text[low:high], _announced(text, max(start, low - ANNOUNCED_WITHIN), low)
+            )
         )
     ]
-    return found or None
 
 
 def _announced(text: str, start: int, end: int) -> str:
     """The language the text names last in ``text[start:end]`` (before a quotation)."""
+    window = text[start:end].lower()
+    if not any(name in window for name in LANGUAGE_NAMES):
+        return ""
     named = ""
     for match in LANGUAGE_NAMED.finditer(text, start, end):
         named = LANGUAGE_NAMES[match.group("name").lower()]
@@ -163,21 +218,20 @@ def _english(sentence: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def foreign_language(passage: str, quotation: bool = False, announced: str = "") -> str:
-    """The language of ``passage`` (a ``quotation`` or not, ``announced`` as a language
-    by the text before it or not) when it is running text in another Latin-script
-    language, by its words and the detector together; "" otherwise.
+def foreign_language(passage: str, quotation: bool = False) -> str:
+    """The language of ``passage`` (a ``quotation`` or not) when it is running text in
+    another Latin-script language, by its words and the detector together; "" otherwise.
 
     >>> foreign_language("Die Belagerung von Tobruch dauerte 241 Tage und gilt als lang.")
     'de'
     >>> foreign_language("Foreign Minister Mevlüt Tschawuschoglu met his Greek counterpart.")
     ''
     """
+    if passage.count(" ") < MIN_QUOTATION_WORDS - 1 or _plainly_english(passage):
+        return ""
     words = words_of(passage)
     if len(words) < (MIN_QUOTATION_WORDS if quotation else MIN_WORDS):
         return ""
-    if announced:
-        return _as_announced(passage, words, announced)
     evidence = sum(map(ANY_FUNCTION_WORD.__contains__, words))
     if evidence < FOREIGN_SHARE * len(words) and (
         passage.isascii() or not _ANY_DISTINCTIVE.search(passage.lower())
@@ -198,14 +252,19 @@ def foreign_language(passage: str, quotation: bool = False, announced: str = "")
     return language
 
 
-def _as_announced(passage: str, words: list[str], announced: str) -> str:
-    """``announced`` when the quotation ``passage`` is in it (:data:`ANNOUNCED_WITHIN`),
-    else what its words and the detector say without the announcement."""
-    if _evidence(words, announced) and not _english_words(passage, announced):
-        detected, probability = detect(passage)
-        if detected == announced and probability >= MIN_PROBABILITY:
-            return announced
-    return foreign_language(passage, True)
+@functools.lru_cache(maxsize=1024)
+def _as_announced(quotation: str, announced: str) -> bool:
+    """Whether ``quotation`` is in the language the text ``announced`` before it
+    (:data:`ANNOUNCED_WITHIN`)."""
+    if not announced or quotation.count(" ") < MIN_QUOTATION_WORDS - 1:
+        return False
+    words = words_of(quotation)
+    if len(words) < MIN_QUOTATION_WORDS or not _evidence(words, announced):
+        return False
+    if _english_words(quotation, announced):
+        return False
+    detected, probability = detect(quotation)
+    return detected == announced and probability >= MIN_PROBABILITY
 
 
 def _english_words(passage: str, language: str) -> int:
@@ -239,3 +298,9 @@ def _by_function_words(passage: str, words: list[str]) -> str:
     if english >= ENGLISH_SHARE * len(words) or english * FOREIGN_PER_ENGLISH > counts[language]:
         return ""
     return language
+
+
+def clear_caches() -> None:
+    """Forget every judgement (the benchmarks time articles as if each were new)."""
+    for cached in (_in_paragraph, foreign_language, _as_announced):
+        cached.cache_clear()
