@@ -117,8 +117,7 @@ QUOTATION = regex.compile(
     r"“(?P<body>[^”\n]{1,600})”|«(?P<body>[^»\n]{1,600})»|„(?P<body>[^“”\n]{1,600})[“”]"
     r"|»(?P<body>[^«\n]{1,600})«|\"(?P<body>[^\"\n]{1,600})\""
 )
-#: A paragraph: lines up to an empty line, as the language stage reads them (so that its
-#: cached judgement of each paragraph is shared).
+#: A paragraph: lines up to an empty line, as the language stage reads them.
 PARAGRAPH = regex.compile(r"[^\n]+(?:\n[^\n]+)*")
 #: A line, without its surrounding spaces.
 LINE = regex.compile(r"\S(?:[^\n]*\S)?")

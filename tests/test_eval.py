@@ -36,11 +36,11 @@ def test_script_repair_classes(category):
 
 
 # The hand-written variants with letters of the native spelling left inside: read
-# through the variant matcher.  Measured 0.948 / 0.867 recall: the misses are places
+# through the variant matcher.  Measured 0.966 / 0.867 recall: the misses are places
 # known only by GeoNames alternate names (Chartum, Dschidda, Kerkouk, Riad), which the
-# variant keys leave out, and the German-detected Tschawuschoglu sentence (a known
-# failure of the entity stage; its script repair is right, the case is not, hence the
-# precision floor of 0.98).
+# variant keys leave out.  (The German-detected Tschawuschoglu sentence, once a known
+# failure, is repaired since a passage in another language needs its words' agreement;
+# the precision floor of 0.98 dates from it.)
 @pytest.mark.parametrize("category", ["mixed_variant_cyrillic", "mixed_variant_arabic"])
 def test_script_repairs_read_through_the_variant_matcher(category):
     row = REPORT[category]
