@@ -3,7 +3,12 @@ spans of their own, found only where the words and the detector agree."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalizer import clean
 from normalizer.foreign_passages import find_foreign_passages, foreign_language
@@ -123,3 +128,38 @@ def test_the_same_variant_outside_is_repaired():
         "la délégation libyenne au Kremlin, sans témoins. »"
     )
     assert clean(text).text == text.replace("Poutine met", "Putin met")
+
+
+# Metamorphic: an English sentence with a variant, then a passage from the hand-written
+# eval set (a paragraph or a quotation, its marks varied): the passage comes out as it
+# went in, the sentence is still repaired, and cleaning the output changes nothing.
+# Passages found only when the text names their language ("A German obituary began:")
+# are left out: these frames name none.
+_EVAL = Path(__file__).parent / "eval" / "foreign_passages.jsonl"
+_PASSAGES = [
+    case["passage"].strip()
+    for case in map(json.loads, _EVAL.read_text(encoding="utf-8").splitlines())
+    if "passage" in case and foreign_language(case["passage"].strip(), True)
+]
+_SENTENCES = [
+    ("Khalifa Hifter's forces shelled the airport on Tuesday.", "Hifter", "Haftar"),
+    (
+        "Russian Foreign Minister Sergej Lawrow met the delegation.",
+        "Sergej Lawrow",
+        "Sergey Lavrov",
+    ),
+    ("President Recep Tayyip Erdogan spoke in Ankara.", "Erdogan", "Erdoğan"),
+]
+_FRAMES = ["{} It read: “{}”", "{}\n\n{}", "{} The paper wrote: «{}»", "{} „{}“, hieß es."]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_PASSAGES), st.sampled_from(_SENTENCES), st.sampled_from(_FRAMES))
+def test_a_passage_stays_and_the_sentence_is_repaired(passage, sentence, frame):
+    assert len(_PASSAGES) >= 30
+    english, variant, canonical = sentence
+    text = frame.format(english, passage)
+    result = clean(text)
+    assert passage in result.text
+    assert result.text.startswith(english.replace(variant, canonical))
+    assert clean(result.text).changes == ()
