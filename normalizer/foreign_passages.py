@@ -71,6 +71,7 @@ FOREIGN_PER_ENGLISH = 4
 # be the detector's answer (Spanish, Portuguese and Italian share many).
 RIVAL_SHARE = 0.5
 MIN_PROBABILITY = 0.8
+MIN_DISTINCTIVE_LETTERS = 3  # a Turkish quotation of four words holds more
 ENGLISH_EVERY = 20  # English prose: one word in ten
 
 #: A language's function words: its frequent words that English does not use as function
@@ -89,6 +90,7 @@ _DISTINCTIVE = {
 }
 _ENGLISH_ONLY_SPACED = tuple(f" {word} " for word in ENGLISH_ONLY)
 _QUOTE_MARKS = ("“", "«", "„", "»", '"')
+_DISTINCTIVE_CHARACTERS = tuple("".join(DISTINCTIVE_LETTERS.values()))
 _ANY_DISTINCTIVE = regex.compile(f"[{''.join(DISTINCTIVE_LETTERS.values())}]")
 
 
@@ -107,10 +109,18 @@ def _in_paragraph(paragraph: str) -> tuple[tuple[int, int], ...]:
     """The foreign passages of one paragraph, in its own offsets.
 
     Cached: the protected spans and the entity stage (again after other stages' edits,
-    which leave most paragraphs as they were) ask for the same paragraphs.  A plainly
-    English paragraph (:func:`_plainly_english`) is looked at only for its quotations;
-    the lines of a paragraph are judged one by one when it is not foreign as a whole.
+    which leave most paragraphs as they were) ask for the same paragraphs.  A paragraph
+    with no function word of the languages here (its words split at spaces) and fewer
+    than :data:`MIN_DISTINCTIVE_LETTERS` Turkish letters (an English one names "Kalın"
+    or "Erdoğan") holds no passage; a plainly English one (:func:`_plainly_english`) is
+    looked at only for its quotations; the lines of a paragraph are judged one by one
+    when it is not foreign as a whole.
     """
+    lower = paragraph.lower()
+    if ANY_FUNCTION_WORD.isdisjoint(lower.split()) and (
+        sum(map(lower.count, _DISTINCTIVE_CHARACTERS)) < MIN_DISTINCTIVE_LETTERS
+    ):
+        return ()
     start, end = _stripped(paragraph, 0, len(paragraph))
     if _plainly_english(paragraph):
         if _has_quotation_mark(paragraph):
@@ -232,9 +242,11 @@ def foreign_language(passage: str, quotation: bool = False) -> str:
     words = words_of(passage)
     if len(words) < (MIN_QUOTATION_WORDS if quotation else MIN_WORDS):
         return ""
-    evidence = sum(map(ANY_FUNCTION_WORD.__contains__, words))
-    if evidence < FOREIGN_SHARE * len(words) and (
-        passage.isascii() or not _ANY_DISTINCTIVE.search(passage.lower())
+    needed = FOREIGN_SHARE * len(words)
+    if sum(map(ANY_FUNCTION_WORD.__contains__, words)) < needed and (
+        passage.isascii()
+        or not _ANY_DISTINCTIVE.search(passage.lower())
+        or max(_evidence(words, language) for language in DISTINCTIVE_LETTERS) < needed
     ):
         return ""  # most English paragraphs end here, after one count
     language = _by_function_words(passage, words)
