@@ -18,7 +18,11 @@ for French.  Most English paragraphs fail the first count at once, so the detect
 reads only the few passages that look foreign; judgements are cached per passage.
 
 A paragraph is judged on its text outside quotations: an English sentence around a
-long French quotation is English, and only the quotation is foreign.
+long French quotation is English, and only the quotation is foreign; a paragraph foreign
+on the whole that holds an English sentence is judged sentence by sentence.  A quotation
+is judged from :data:`MIN_QUOTATION_WORDS` words, and one the text introduces by its
+language ("a German obituary began: „…“") needs only one word of it, none of English's,
+and the detector naming it.
 
 >>> text = 'Sarkozy said: “Nous ne laisserons pas Kadhafi massacrer son peuple.”'
 >>> [text[start:end] for start, end in find_foreign_passages(text)]
