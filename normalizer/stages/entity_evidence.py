@@ -11,6 +11,7 @@ classes (``make eval`` prints how observed precision follows them per confidence
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import regex
@@ -24,12 +25,19 @@ MAX_CONFIDENCE = 0.97
 
 
 class Evidence(NamedTuple):
-    """One piece of evidence: its name, level, weight and a sentence for the message."""
+    """One piece of evidence: its name, level, weight and a sentence for the message.
+
+    Two further effects: ``cap``, the most confidence the evidence allows (an alias that
+    needs support the document does not give); and, for a guard, ``flag``: the rule of
+    the flag that reports it ("" when the guard is silent).
+    """
 
     name: str
     level: str
     weight: float
     text: str
+    cap: float = 1.0
+    flag: str = ""
 
 
 # Titles and roles that precede a person's name in news ("Foreign Minister", "Hamas
@@ -245,13 +253,28 @@ def intrinsic(match: VariantMatch) -> list[Evidence | None]:
     return found
 
 
-def decide(evidence: list[Evidence | None]) -> tuple[float, list[Evidence]]:
-    """Sum the weights into a confidence (0 when a guard blocks); the evidence kept."""
-    kept = [item for item in evidence if item is not None]
-    if any(item.weight <= BLOCK for item in kept):
-        return 0.0, kept
-    total = sum(item.weight for item in kept)
-    return round(max(0.0, min(MAX_CONFIDENCE, total)), 2), kept
+def decide(evidence: Iterable[Evidence | None]) -> tuple[float, list[Evidence]]:
+    """Sum the weights into a confidence, within the caps; the evidence kept.
+
+    Evidence is read in order and the first guard stops the reading (confidence 0, the
+    guard last in the list): what comes after it is neither computed nor reported.
+    """
+    kept: list[Evidence] = []
+    total, cap = 0.0, MAX_CONFIDENCE
+    for item in evidence:
+        if item is None:
+            continue
+        kept.append(item)
+        if item.weight <= BLOCK:
+            return 0.0, kept
+        total += item.weight
+        cap = min(cap, item.cap)
+    return round(max(0.0, min(cap, total)), 2), kept
+
+
+def guard(kept: list[Evidence]) -> Evidence | None:
+    """The guard that stopped a decision, or None."""
+    return kept[-1] if kept and kept[-1].weight <= BLOCK else None
 
 
 def message(written: str, target: str, kept: list[Evidence], confidence: float) -> str:
