@@ -21,6 +21,7 @@ from gazetteer.folding import fold
 from normalizer.context import Context
 from normalizer.stages import entity_alias_evidence as ae
 from normalizer.stages import entity_evidence as ev
+from normalizer.stages.entity_document import keep_one_form
 from normalizer.stages.entity_evidence import Evidence
 from normalizer.stages.entity_rules import (
     ARTICLE_NAME,
@@ -55,6 +56,9 @@ class _Canonicalizer:
         self._named_twice: dict[str, bool] = {}
         # Entities that variant corrections of this run named.
         self.fuzzy_added: list[Entity] = []
+        # Exact aliases decided below ``min_confidence`` (flagged), for the document step:
+        # (mention, entity, candidate, replacement, shared).
+        self.held: list[tuple] = []
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
@@ -62,7 +66,9 @@ class _Canonicalizer:
         self.foreign = foreign_paragraphs(self.context.text) + foreign_quotes(self.context.text)
         for mention in mentions:
             self.mention(mention)
-        VariantPass(self).run()
+        variants = VariantPass(self)
+        variants.run()
+        keep_one_form(self, variants)
         self.flag_unknown_variants(mentions)
         self.context.unsettled = self.unsettled()
 
@@ -167,6 +173,21 @@ class _Canonicalizer:
         if blocked is not None:
             self.report_guard(mention, blocked, entity)
             return
+        if confidence < self.context.options.min_confidence:
+            self.held.append((mention, entity, candidate, replacement, shared))
+        self.write(mention, entity, candidate, replacement, kept, confidence)
+
+    def write(
+        self,
+        mention: Mention,
+        entity: Entity,
+        candidate: Candidate,
+        replacement: str,
+        kept: list[Evidence],
+        confidence: float,
+    ) -> None:
+        """The decision written: an edit, or below ``min_confidence`` a flag with the
+        suggestion; the message lists the evidence and the confidence."""
         self.context.edit(
             mention.start,
             mention.end,

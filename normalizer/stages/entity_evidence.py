@@ -17,7 +17,8 @@ from typing import NamedTuple
 import regex
 
 from gazetteer.variants import VariantMatch
-from normalizer.stages.entity_rules import zipf
+from normalizer.stages.entity_rules import FUNCTION_WORDS, zipf
+from normalizer.stages.entity_rules import PLACE_BEFORE as PLACE_WORD_BEFORE
 
 BLOCK = -10.0
 #: At most this sure of a spelling no list confirms.
@@ -114,7 +115,9 @@ def other_given_name(match: VariantMatch, before: str) -> Evidence | None:
     if match.given:
         return None
     word = _LAST_NAME_WORD.search(before)
-    if word is None or (PERSON_ROLE.search(before) and _is_role(word.group(1))):
+    if word is None or word.group(1) in FUNCTION_WORDS:
+        return None  # "Later Hafteer said": a sentence's first word, not a given name
+    if PERSON_ROLE.search(before) and _is_role(word.group(1)):
         return None
     return Evidence(
         "other_given_name", "other_person", BLOCK,
@@ -193,6 +196,24 @@ def resolved_elsewhere(written: str, entity_id: str, prior) -> Evidence | None:
     return Evidence(
         "resolved_elsewhere", "same_spelling", 0.3,
         f"{written!r} was resolved to {prior[0].name} elsewhere in the document",
+    )  # fmt: skip
+
+
+#: What one entity written with confidence elsewhere adds to another reading of it.
+ONE_FORM_WEIGHT = 0.1
+
+
+def confirmed_elsewhere(entity, anchors, start: int, end: int, before: str) -> Evidence | None:
+    """The entity written (rewritten or confirmed as listed) with confidence elsewhere in
+    the document: ``anchors`` maps an entity id to ``(start, end, confidence)`` of those
+    mentions.  A person's reading where a place is named ("the town of") gets none."""
+    spans = anchors.get(entity.id, ()) if anchors else ()
+    best = max((c for low, high, c in spans if high <= start or low >= end), default=None)
+    if best is None or (entity.type == "person" and PLACE_WORD_BEFORE.search(before)):
+        return None
+    return Evidence(
+        "one_form", "confirmed", ONE_FORM_WEIGHT,
+        f"{entity.name} is written with confidence {best:.2f} elsewhere in the document",
     )  # fmt: skip
 
 

@@ -117,6 +117,11 @@ class VariantPass:
         self._spans: tuple[dict, dict] | None = None
         self._country_spans: CountrySpans | None = None
         self._decided_from = 0  # where the last decided reading of this run starts
+        # Windows nothing was proposed for, and those flagged below ``min_confidence``:
+        # the document step reconsiders them (``entity_document``), with ``anchors``.
+        self.pending: list[tuple] = []
+        self.held: list[tuple] = []
+        self.anchors: dict | None = None
         self._readings = _readings.setdefault(canonicalizer.context.gazetteer.matcher, {})
         # The exact mention at a position: every one (an exact name of something else
         # is never rewritten alone), and those that may rewrite (decided already).
@@ -135,7 +140,7 @@ class VariantPass:
     def run(self) -> None:
         """Propose a rewrite (or a flag) for each name run that some entity reads."""
         rewrite_exonyms(self)
-        pending = []
+        pending = self.pending
         foreign, decided_words = self.canon.foreign, self._decided_words
         may_spell = self.context.gazetteer.matcher.may_spell
         matcher = self.context.gazetteer.matcher
@@ -173,9 +178,14 @@ class VariantPass:
         # Second round: spellings resolved elsewhere in the document are evidence now,
         # whatever their order in the text.
         corrected = self.context.state.corrected_variants
-        for window, matches in pending if corrected else ():
-            if fold(window[-1][2]) in corrected:
-                self.propose(window, matches, use_prior=True)
+        if corrected:
+            self.pending = []
+            for window, matches in pending:
+                if fold(window[-1][2]) in corrected and self.propose(
+                    window, matches, use_prior=True
+                ):
+                    continue
+                self.pending.append((window, matches))
 
     def candidate(self, run, end_index: int):
         """The window of name words ending at ``end_index`` and its readings, or None.
@@ -217,6 +227,8 @@ class VariantPass:
                 f"{names}; not rewritten",
             )  # fmt: skip
             return True
+        if proposal.confidence < self.context.options.min_confidence:
+            self.held.append((window, matches))
         return self.apply(proposal)
 
     def readings(self, window, matches: list[VariantMatch]) -> list[tuple]:
@@ -277,6 +289,9 @@ class VariantPass:
             ev.place_support(match, established, country_named),
             ev.resolved_elsewhere(match.parts[-1].written, match.entity.id, prior)
             if use_prior
+            else None,
+            ev.confirmed_elsewhere(match.entity, self.anchors, start, end, before)
+            if self.anchors
             else None,
         ]
         confidence, kept = ev.decide(evidence)
