@@ -38,7 +38,7 @@ from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 _NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+)[ -]$")
 # An enum member read from its class costs ~0.2 µs in Python 3.11 (ten module-global reads):
 # the per-mention tests read it from here.
-_REWRITE = Policy.REWRITE
+_REWRITE, _RECOGNIZE = Policy.REWRITE, Policy.RECOGNIZE
 
 
 class _Canonicalizer:
@@ -157,12 +157,15 @@ class _Canonicalizer:
         entity, candidate, shared = reading
         was_established = entity.id in self.established
         self.flag_type_mismatch(mention, entity)
-        target = target_for(self.context, entity, candidate)
-        replacement = (
-            target
-            if target == mention.text
-            else replacement_for(self.context, mention, entity, target)
-        )
+        if candidate.alias.policy is _RECOGNIZE:
+            replacement = mention.text  # never written: ``recognize_only`` stops it
+        else:
+            target = target_for(self.context, entity, candidate)
+            replacement = (
+                target
+                if target == mention.text
+                else replacement_for(self.context, mention, entity, target)
+            )
         evidence = self.alias_evidence(
             mention, entity, candidate, replacement, shared, was_established
         )

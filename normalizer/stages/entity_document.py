@@ -33,19 +33,24 @@ if TYPE_CHECKING:
 ANCHOR_CONFIDENCE = 0.85
 
 
-def anchors(canon: _Canonicalizer) -> dict[str, list[tuple[int, int, float]]]:
-    """Entity id -> where the document writes it with confidence, and how sure: the
-    entity stage's edits at :data:`ANCHOR_CONFIDENCE` or above, and exact mentions that
-    are the entity's own listed name (one reading, allowed to rewrite, nothing to do)."""
+def anchors(canon: _Canonicalizer, wanted: set[str]) -> dict[str, list[tuple[int, int, float]]]:
+    """Entity id (of those ``wanted``) -> where the document writes it with confidence,
+    and how sure: the entity stage's edits at :data:`ANCHOR_CONFIDENCE` or above, and
+    exact mentions that are the entity's own listed name (one reading, allowed to
+    rewrite, nothing to do)."""
     found: dict[str, list[tuple[int, int, float]]] = {}
     for edit in canon.context.edits:
-        if edit.entity and edit.rule.startswith("entity.") and edit.confidence >= ANCHOR_CONFIDENCE:
+        if edit.entity and edit.entity["id"] in wanted and edit.confidence >= ANCHOR_CONFIDENCE:
             found.setdefault(edit.entity["id"], []).append((edit.start, edit.end, edit.confidence))
     for mention in canon.mentions:
-        if len(mention.candidates) == 1 and mention.candidates[0].alias.policy is Policy.REWRITE:
-            entity = mention.candidates[0].entity
-            if entity.id in canon.established and _written_as_listed(canon, mention):
-                found.setdefault(entity.id, []).append((mention.start, mention.end, 1.0))
+        candidates = mention.candidates
+        if (
+            len(candidates) == 1
+            and candidates[0].alias.policy is Policy.REWRITE
+            and candidates[0].entity.id in wanted
+            and _written_as_listed(canon, mention)
+        ):
+            found.setdefault(candidates[0].entity.id, []).append((mention.start, mention.end, 1.0))
     return found
 
 
@@ -57,16 +62,27 @@ def _written_as_listed(canon: _Canonicalizer, mention) -> bool:
 def keep_one_form(canon: _Canonicalizer, variants: VariantPass) -> None:
     """Decide again, with the anchors as evidence, the readings of anchored entities that
     were left alone or flagged below ``min_confidence``."""
-    established = canon.established
+    # A window nothing was proposed for gains evidence only from an entity a variant
+    # correction named after it was read (the exact mentions were all read before);
+    # one flagged below ``min_confidence`` may gain the anchor's weight.
+    added = {entity.id for entity in canon.fuzzy_added}
     windows = [
         (window, matches)
-        for window, matches in chain(variants.pending, variants.held)
+        for window, matches in variants.pending
+        if added and any(match.entity.id in added for match in matches)
+    ]
+    established = canon.established
+    windows += [
+        (window, matches)
+        for window, matches in variants.held
         if any(match.entity.id in established for match in matches)
     ]
-    exact = [held for held in canon.held if held[1].id in established]
+    exact = canon.held  # each names its entity (a held alias establishes it)
     if not (windows or exact):
         return  # most documents: nothing left alone that the document names
-    found = anchors(canon)
+    wanted = {held[1].id for held in exact}
+    wanted.update(match.entity.id for _, matches in windows for match in matches)
+    found = anchors(canon, wanted)
     variants.anchors = found
     for window, matches in windows:
         low, high = window[0][0], window[-1][1]
