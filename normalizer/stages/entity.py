@@ -38,7 +38,7 @@ from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 _NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+)[ -]$")
 # An enum member read from its class costs ~0.2 µs in Python 3.11 (ten module-global reads):
 # the per-mention tests read it from here.
-_REWRITE, _RECOGNIZE = Policy.REWRITE, Policy.RECOGNIZE
+_REWRITE = Policy.REWRITE
 
 
 class _Canonicalizer:
@@ -151,21 +151,20 @@ class _Canonicalizer:
                 self.flag_type_mismatch(mention, entity)
                 self.established.add(entity.id)
                 return
-        reading = self.reading(mention)
+        reading = self.reading(mention, entity)
         if reading is None:
             return
         entity, candidate, shared = reading
         was_established = entity.id in self.established
         self.flag_type_mismatch(mention, entity)
-        if candidate.alias.policy is _RECOGNIZE:
-            replacement = mention.text  # never written: ``recognize_only`` stops it
-        else:
-            target = target_for(self.context, entity, candidate)
-            replacement = (
-                target
-                if target == mention.text
-                else replacement_for(self.context, mention, entity, target)
-            )
+        recognized = ae.recognize_only(mention, entity, candidate.alias)
+        if recognized is not None:
+            # The first guard, read before the rest is built: most exact mentions that
+            # get here are recognised names (GeoNames' alternate names).
+            self.established.add(entity.id)
+            self.report_guard(mention, recognized, entity)
+            return
+        replacement = self.replacement(mention, entity, candidate)
         evidence = self.alias_evidence(
             mention, entity, candidate, replacement, shared, was_established
         )
@@ -179,6 +178,13 @@ class _Canonicalizer:
         if confidence < self.context.options.min_confidence:
             self.held.append((mention, entity, candidate, replacement, shared))
         self.write(mention, entity, candidate, replacement, kept, confidence)
+
+    def replacement(self, mention: Mention, entity: Entity, candidate: Candidate) -> str:
+        """What the alias would be written as (the mention itself when nothing changes)."""
+        target = target_for(self.context, entity, candidate)
+        if target == mention.text:
+            return target
+        return replacement_for(self.context, mention, entity, target)
 
     def write(
         self,
@@ -201,11 +207,12 @@ class _Canonicalizer:
             entity=entity.as_ref(),
         )
 
-    def reading(self, mention: Mention) -> tuple[Entity, Candidate, bool] | None:
-        """The candidates step: the mention's entity and the alias read, and whether the
-        alias is shared; a shared alias is read as the one entity already named in the
-        document, if any, else flagged (no lead) and not read."""
-        entity = mention.entity
+    def reading(
+        self, mention: Mention, entity: Entity | None
+    ) -> tuple[Entity, Candidate, bool] | None:
+        """The candidates step: the mention's entity (``mention.entity``) and the alias
+        read, and whether the alias is shared; a shared alias is read as the one entity
+        already named in the document, if any, else flagged (no lead) and not read."""
         if entity is not None:
             candidates = mention.candidates
             candidate = candidates[0] if len(candidates) == 1 else best_candidate(candidates)
@@ -240,9 +247,9 @@ class _Canonicalizer:
         shared: bool,
         was_established: bool,
     ) -> Iterator[Evidence | None]:
-        """The evidence on an exact alias, guards first (``decide`` stops at the first)."""
+        """The evidence on an exact alias, guards first (``decide`` stops at the first);
+        the first guard, ``recognize_only``, is read in :meth:`mention` before these."""
         alias, text = candidate.alias, self.context.text
-        yield ae.recognize_only(mention, entity, alias)
         if alias.policy is Policy.ESTABLISHED:
             self.weighed_entities.add(entity.id)
         yield ae.established_first(mention, entity, alias, was_established)

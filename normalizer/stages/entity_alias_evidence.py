@@ -42,6 +42,10 @@ UNSUPPORTED_CAP = 0.7
 NEIGHBOUR_WINDOWS = {"native_context": (40, 40), "literal_use": (40, 0)}
 
 
+_KIND_LEVEL = {kind: kind.value for kind in Kind}
+_RECOGNIZE_ONLY = Evidence("policy", "recognize", BLOCK, "listed to recognize only")
+
+
 def no_lead(mention: Mention, names: list[str]) -> Evidence:
     """A guard: a shared alias whose readings the document does not tell apart."""
     return Evidence(
@@ -57,7 +61,7 @@ def recognize_only(mention: Mention, entity: Entity, alias: Alias) -> Evidence |
     if alias.policy is not Policy.RECOGNIZE:
         return None
     if alias.kind is not Kind.CALQUE:
-        return Evidence("policy", "recognize", BLOCK, "listed to recognize only")
+        return _RECOGNIZE_ONLY  # most recognised names (GeoNames' alternate names)
     return Evidence(
         "policy", "recognize", BLOCK,
         f"{mention.text!r} may refer to {entity.name}: {alias.note}",
@@ -137,7 +141,7 @@ def alias_kind(entity: Entity, alias: Alias) -> Evidence:
     text = text.format(name=entity.name)
     if alias.note:
         text += f" ({alias.note})"
-    return Evidence("alias", alias.kind.value, confidence, text)
+    return Evidence("alias", _KIND_LEVEL[alias.kind], confidence, text)
 
 
 def shared_reading(shared: bool) -> Evidence | None:

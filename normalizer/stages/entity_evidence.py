@@ -289,7 +289,8 @@ def decide(evidence: Iterable[Evidence | None]) -> tuple[float, list[Evidence]]:
         if item.weight <= BLOCK:
             return 0.0, kept
         total += item.weight
-        cap = min(cap, item.cap)
+        if item.cap < cap:
+            cap = item.cap
     return round(max(0.0, min(cap, total)), 2), kept
 
 
