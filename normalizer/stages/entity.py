@@ -263,7 +263,7 @@ class _Canonicalizer:
         if not was_established and ae.needs_support(alias, entity.type, entity.short):
             self.weighed_entities.add(entity.id)
             self.weighed_countries.update(entity.context)
-        yield ae.support(text, entity, alias, was_established, self.named_twice)
+            yield ae.support(text, entity, self.named_twice)
 
     def report_guard(self, mention: Mention, guard: Evidence, entity: Entity | None) -> None:
         """What a guard that stopped a decision leaves: its flag, if it has one, and the

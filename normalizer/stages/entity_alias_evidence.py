@@ -154,20 +154,17 @@ def shared_reading(shared: bool) -> Evidence | None:
     )  # fmt: skip
 
 
-def support(
-    text: str, entity: Entity, alias: Alias, established: bool, named_twice
-) -> Evidence | None:
+def support(text: str, entity: Entity, named_twice) -> Evidence | None:
     """Whether an alias that could mean something else has support in the document.
 
-    Some aliases could: a one-word alias that English uses on its own ("Surt" the fire
-    giant, Jafra Cosmetics, Bahrain's Al-Wefaq: Zipf >= :data:`AMBIGUOUS_ZIPF`), a
-    calque (made of ordinary words), and a surname that differs only in diacritics
-    ("Kalin Lucas" is not İbrahim Kalın).  Support is the entity named before, another
-    mention pointing to its country (``named_twice(code)``), or the country's adjective
-    ("Syrian").  None when the alias needs no support or has it; else a cap.
+    Some aliases could (:func:`needs_support`): a one-word alias that English uses on
+    its own ("Surt" the fire giant, Jafra Cosmetics, Bahrain's Al-Wefaq: Zipf >=
+    :data:`AMBIGUOUS_ZIPF`), a calque (made of ordinary words), and a surname that
+    differs only in diacritics ("Kalin Lucas" is not İbrahim Kalın).  Asked only for
+    those, and only when the entity was not named before: support is another mention
+    pointing to its country (``named_twice(code)``), or the country's adjective
+    ("Syrian").  None when it has support; else a cap.
     """
-    if established or not needs_support(alias, entity.type, entity.short):
-        return None
     if any(named_twice(code) for code in entity.context):
         return None
     if country_adjective(text, entity.context):
