@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from gazetteer import Candidate, Entity, Mention, Policy
+from gazetteer import Candidate, Entity, Kind, Mention, Policy
 from gazetteer.folding import fold
 from normalizer.context import Context
 from normalizer.stages import entity_alias_evidence as ae
@@ -38,7 +38,8 @@ from normalizer.stages.language import foreign_paragraphs, foreign_quotes
 _NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+)[ -]$")
 # An enum member read from its class costs ~0.2 µs in Python 3.11 (ten module-global reads):
 # the per-mention tests read it from here.
-_REWRITE = Policy.REWRITE
+_REWRITE, _RECOGNIZE, _ESTABLISHED = Policy.REWRITE, Policy.RECOGNIZE, Policy.ESTABLISHED
+_NATIVE, _CALQUE = Kind.NATIVE, Kind.CALQUE
 
 
 class _Canonicalizer:
@@ -151,18 +152,26 @@ class _Canonicalizer:
                 self.flag_type_mismatch(mention, entity)
                 self.established.add(entity.id)
                 return
-        reading = self.reading(mention, entity)
-        if reading is None:
-            return
-        entity, candidate, shared = reading
+        # Candidates: the one entity and its best alias, or a shared alias's reading.
+        if entity is not None:
+            candidates = mention.candidates
+            candidate = candidates[0] if len(candidates) == 1 else best_candidate(candidates)
+            shared = False
+        else:
+            reading = self.shared_reading(mention)
+            if reading is None:
+                return
+            entity, candidate = reading
+            shared = True
         was_established = entity.id in self.established
         self.flag_type_mismatch(mention, entity)
-        recognized = ae.recognize_only(mention, entity, candidate.alias)
-        if recognized is not None:
+        if candidate.alias.policy is _RECOGNIZE:
             # The first guard, read before the rest is built: most exact mentions that
             # get here are recognised names (GeoNames' alternate names).
             self.established.add(entity.id)
-            self.report_guard(mention, recognized, entity)
+            recognized = ae.recognize_only(mention, entity, candidate.alias)
+            if recognized.flag:
+                self.report_guard(mention, recognized, entity)
             return
         replacement = self.replacement(mention, entity, candidate)
         evidence = self.alias_evidence(
@@ -207,23 +216,17 @@ class _Canonicalizer:
             entity=entity.as_ref(),
         )
 
-    def reading(
-        self, mention: Mention, entity: Entity | None
-    ) -> tuple[Entity, Candidate, bool] | None:
-        """The candidates step: the mention's entity (``mention.entity``) and the alias
-        read, and whether the alias is shared; a shared alias is read as the one entity
-        already named in the document, if any, else flagged (no lead) and not read."""
-        if entity is not None:
-            candidates = mention.candidates
-            candidate = candidates[0] if len(candidates) == 1 else best_candidate(candidates)
-            return entity, candidate, False
+    def shared_reading(self, mention: Mention) -> tuple[Entity, Candidate] | None:
+        """The candidates step for an alias several entities share: read as the one of
+        them the document already named, if any, with its best alias; else flagged (no
+        entity leads) and not read."""
         entities = {c.entity.id: c.entity for c in mention.candidates}
         self.weighed_entities.update(entities)
         named = [entity for entity_id, entity in entities.items() if entity_id in self.established]
         if len(named) == 1:
             entity = named[0]
             candidates = tuple(c for c in mention.candidates if c.entity.id == entity.id)
-            return entity, best_candidate(candidates), True
+            return entity, best_candidate(candidates)
         rewriting = [
             c
             for c in mention.candidates
@@ -250,16 +253,21 @@ class _Canonicalizer:
         """The evidence on an exact alias, guards first (``decide`` stops at the first);
         the first guard, ``recognize_only``, is read in :meth:`mention` before these."""
         alias, text = candidate.alias, self.context.text
-        if alias.policy is Policy.ESTABLISHED:
+        if alias.policy is _ESTABLISHED:
             self.weighed_entities.add(entity.id)
-        yield ae.established_first(mention, entity, alias, was_established)
-        yield ae.foreign_text(mention, self.foreign)
+            yield ae.established_first(mention, entity, alias, was_established)
+        if self.foreign:
+            yield ae.foreign_text(mention, self.foreign)
         yield ae.nothing_to_change(mention, replacement)
-        yield ae.native_context(text, mention, alias)
-        yield ae.literal_use(text, mention, alias)
-        yield ae.glued_native(text, mention, entity, alias)
+        # (Each of these reads one kind of alias: asked only of that kind.)
+        if alias.kind is _NATIVE:
+            yield ae.native_context(text, mention, alias)
+            yield ae.glued_native(text, mention, entity, alias)
+        elif alias.kind is _CALQUE:
+            yield ae.literal_use(text, mention, alias)
         yield ae.alias_kind(entity, alias)
-        yield ae.shared_reading(shared)
+        if shared:
+            yield ae.shared_reading(shared)
         if not was_established and ae.needs_support(alias, entity.type, entity.short):
             self.weighed_entities.add(entity.id)
             self.weighed_countries.update(entity.context)
