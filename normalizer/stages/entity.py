@@ -173,6 +173,17 @@ class _Canonicalizer:
             if recognized.flag:
                 self.report_guard(mention, recognized, entity)
             return
+        self.decide(mention, entity, candidate, shared, was_established)
+
+    def decide(
+        self,
+        mention: Mention,
+        entity: Entity,
+        candidate: Candidate,
+        shared: bool,
+        was_established: bool,
+    ) -> None:
+        """Evidence → decision for an alias that may rewrite: an edit, a flag, or nothing."""
         replacement = self.replacement(mention, entity, candidate)
         evidence = self.alias_evidence(
             mention, entity, candidate, replacement, shared, was_established

@@ -90,15 +90,22 @@ def keep_one_form(canon: _Canonicalizer, variants: VariantPass) -> None:
             continue  # decided since, as part of a longer name
         _drop_flags(canon, low, high, "entity.fuzzy_variant")
         variants.propose(window, matches, use_prior=True)
-    for mention, entity, candidate, replacement, shared in exact:
-        one_form = ev.confirmed_elsewhere(entity, found, mention.start, mention.end, "")
-        if one_form is None:
-            continue
-        evidence = canon.alias_evidence(mention, entity, candidate, replacement, shared, True)
-        confidence, kept = ev.decide(chain(evidence, [one_form]))
-        if ev.guard(kept) is None:
-            _drop_flags(canon, mention.start, mention.end, KIND_RULES[candidate.alias.kind][0])
-            canon.write(mention, entity, candidate, replacement, kept, confidence)
+    for held in exact:
+        _reconsider_alias(canon, held, found)
+
+
+def _reconsider_alias(canon: _Canonicalizer, held: tuple, found: dict) -> None:
+    """An exact alias flagged for want of support, decided again when its entity is
+    written with confidence elsewhere: the entity is then named in the document."""
+    mention, entity, candidate, replacement, shared = held
+    one_form = ev.confirmed_elsewhere(entity, found, mention.start, mention.end, "")
+    if one_form is None:
+        return
+    evidence = canon.alias_evidence(mention, entity, candidate, replacement, shared, True)
+    confidence, kept = ev.decide(chain(evidence, [one_form]))
+    if ev.guard(kept) is None:
+        _drop_flags(canon, mention.start, mention.end, KIND_RULES[candidate.alias.kind][0])
+        canon.write(mention, entity, candidate, replacement, kept, confidence)
 
 
 def _edited(canon: _Canonicalizer, low: int, high: int) -> bool:
