@@ -127,7 +127,7 @@ def test_decide_stops_at_the_first_guard_and_honours_caps():
     assert ev.decide([alias, None, capped]) == (0.7, [alias, capped])
     confidence, kept = ev.decide(itertools.chain([alias, guard], never()))
     assert confidence == 0.0 and ev.guard(kept) is guard
-    assert ev.decide([alias, ae.shared_reading(True)])[0] == ae.SHARED_CAP
+    assert ev.decide([alias, ae.shared_reading()])[0] == ae.SHARED_CAP
 
 
 def test_a_vowel_mark_after_a_corrected_name_goes_with_it():

@@ -278,7 +278,7 @@ class _Canonicalizer:
             yield ae.literal_use(text, mention, alias)
         yield ae.alias_kind(entity, alias)
         if shared:
-            yield ae.shared_reading(shared)
+            yield ae.shared_reading()
         if not was_established and ae.needs_support(alias, entity.type, entity.short):
             self.weighed_entities.add(entity.id)
             self.weighed_countries.update(entity.context)

@@ -144,10 +144,8 @@ def alias_kind(entity: Entity, alias: Alias) -> Evidence:
     return Evidence("alias", _KIND_LEVEL[alias.kind], confidence, text)
 
 
-def shared_reading(shared: bool) -> Evidence | None:
+def shared_reading() -> Evidence:
     """A shared alias read as the only one of its entities the document named."""
-    if not shared:
-        return None
     return Evidence(
         "shared_alias", "only_named_reading", 0.0,
         "the only one of its readings named earlier in the document", cap=SHARED_CAP,

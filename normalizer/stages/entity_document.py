@@ -65,12 +65,14 @@ def keep_one_form(canon: _Canonicalizer, variants: VariantPass) -> None:
     # A window nothing was proposed for gains evidence only from an entity a variant
     # correction named after it was read (the exact mentions were all read before);
     # one flagged below ``min_confidence`` may gain the anchor's weight.
-    added = {entity.id for entity in canon.fuzzy_added}
-    windows = [
-        (window, matches)
-        for window, matches in variants.pending
-        if added and any(match.entity.id in added for match in matches)
-    ]
+    windows = []
+    if canon.fuzzy_added:
+        added = {entity.id for entity in canon.fuzzy_added}
+        windows = [
+            (window, matches)
+            for window, matches in variants.pending
+            if any(match.entity.id in added for match in matches)
+        ]
     established = canon.established
     windows += [
         (window, matches)

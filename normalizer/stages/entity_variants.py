@@ -6,7 +6,8 @@ Mischustin", "Fayez al-Serradsch") is resolved against the gazetteer's keys
 evidence functions of :mod:`normalizer.stages.entity_evidence`, and the best one is
 written in its canonical form when its confidence reaches ``min_confidence`` (a flag
 with the suggestion below that).  Spellings resolved with a given name's support count
-as evidence for the same spelling elsewhere, so one entity ends in one form.
+as evidence for the same spelling elsewhere; the windows left alone or flagged are kept
+for the stage's document step (``entity_document``), so one entity ends in one form.
 """
 
 from __future__ import annotations
