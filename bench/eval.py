@@ -21,6 +21,11 @@ Three classes cannot mirror the gazetteer (issue 9):
   rewrites);
 * ``trap_*`` — near-miss real names, other people with the same surname, gendered
   surname forms, English words (``tests/eval/traps.jsonl``): every change is false.
+* ``multi_mention`` — hand-written short news items naming one person or place several
+  times in different spellings, in either order, beside relatives and feminine forms
+  that must stay (``tests/eval/documents.jsonl``): one entity, one form per document
+  (issue 9, item 4); ``trap_multi_mention`` — documents where two people share a
+  surname, or a person's name is part of a place's: every change is false.
 
 Targets (issue 9): recall >= 0.9 on the held-out and hand-written classes, precision >=
 0.99 overall.
@@ -57,6 +62,8 @@ HANDWRITTEN = EVAL_DIR / "handwritten.jsonl"
 TRAPS = EVAL_DIR / "traps.jsonl"
 #: Issue 10's hand-written passages in another Latin-script language.
 FOREIGN_PASSAGES = EVAL_DIR / "foreign_passages.jsonl"
+#: Issue 9's multi-mention documents (item 4: one entity, one form per document).
+DOCUMENTS = EVAL_DIR / "documents.jsonl"
 NON_TYPOGRAPHIC = ("entity", "script", "boilerplate")
 #: Classes whose every case must come out unchanged: any change there is false.
 UNCHANGED = ("trap", "protected", "script_trap", "foreign_passage")
@@ -78,6 +85,9 @@ def load_handwritten() -> list[dict]:
         cases.append({**case, "category": f"handwritten_{case['type']}"})
     for case in load_cases(TRAPS):
         cases.append({**case, "category": f"trap_{case['kind']}"})
+    for case in load_cases(DOCUMENTS):
+        kind = "trap_multi_mention" if case["kind"] == "trap" else "multi_mention"
+        cases.append({**case, "category": kind})
     return cases
 
 

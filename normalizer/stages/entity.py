@@ -1,47 +1,45 @@
 """Stage ``entity``: canonicalize mentions against the gazetteer.
 
-Every rewrite states its evidence: a known alias (spelling, native script, calque or
-acronym), or a fuzzy match backed by context (the given name matches, or the same
-misspelling was corrected with that evidence earlier in the document).  An alias shared
-by several entities never rewrites on its own, an acronym needs the entity to be named
-first, and anything less certain than ``min_confidence`` is reported as a flag.
+Every decision goes candidates → evidence → decision.  An exact alias is read as its
+entity (a shared alias as the one of its entities the document named); the evidence on
+it — what kind of alias it is, and the old context rules, now guards and caps in
+:mod:`~normalizer.stages.entity_alias_evidence` — is summed by the one
+:func:`~normalizer.stages.entity_evidence.decide` that also decides the spellings no
+alias lists (:mod:`~normalizer.stages.entity_variants`).  The change's message lists the
+evidence and the confidence; anything less certain than ``min_confidence`` is a flag.
 """
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterator
 
 import regex
 from rapidfuzz.distance import Levenshtein
 
-from gazetteer import Alias, Candidate, Entity, Form, Kind, Mention, Policy
+from gazetteer import Candidate, Entity, Kind, Mention, Policy
 from gazetteer.folding import fold
-from gazetteer.index import ARTICLE_TOKENS
 from normalizer.context import Context
 from normalizer.foreign_passages import find_foreign_passages
-from normalizer.stages.entity_evidence import country_adjective
+from normalizer.stages import entity_alias_evidence as ae
+from normalizer.stages import entity_evidence as ev
+from normalizer.stages.entity_document import keep_one_form
+from normalizer.stages.entity_evidence import Evidence
 from normalizer.stages.entity_rules import (
-    AMBIGUOUS_ZIPF,
     ARTICLE_NAME,
-    GLOSS_BEFORE,
     KIND_RULES,
-    LITERAL_BEFORE,
     PLACE_BEFORE,
-    WORD,
     best_candidate,
-    glued_fragment,
     is_common_word,
-    isolated_in_latin,
     replacement_for,
     target_for,
-    zipf,
 )
 from normalizer.stages.entity_variants import VariantPass
 
 _NAME_BEFORE = regex.compile(r"(\p{Lu}\p{Ll}+)[ -]$")
 # An enum member read from its class costs ~0.2 µs in Python 3.11 (ten module-global reads):
 # the per-mention tests read it from here.
-_REWRITE = Policy.REWRITE
+_REWRITE, _RECOGNIZE, _ESTABLISHED = Policy.REWRITE, Policy.RECOGNIZE, Policy.ESTABLISHED
+_NATIVE, _CALQUE = Kind.NATIVE, Kind.CALQUE
 
 
 class _Canonicalizer:
@@ -59,6 +57,9 @@ class _Canonicalizer:
         self._named_twice: dict[str, bool] = {}
         # Entities that variant corrections of this run named.
         self.fuzzy_added: list[Entity] = []
+        # Exact aliases decided below ``min_confidence`` (flagged), for the document step:
+        # (mention, entity, candidate, replacement, shared).
+        self.held: list[tuple] = []
 
     def run(self) -> None:
         mentions = self.context.gazetteer.matcher.find(self.context.text)
@@ -66,7 +67,9 @@ class _Canonicalizer:
         self.foreign = find_foreign_passages(self.context.text)
         for mention in mentions:
             self.mention(mention)
-        VariantPass(self).run()
+        variants = VariantPass(self)
+        variants.run()
+        keep_one_form(self, variants)
         self.flag_unknown_variants(mentions)
         self.context.unsettled = self.unsettled()
 
@@ -137,6 +140,7 @@ class _Canonicalizer:
         return len(foreign_after) != len(self.foreign)
 
     def mention(self, mention: Mention) -> None:
+        """Candidates → evidence → decision, for one exact mention."""
         entity = mention.entity
         if entity is not None and len(mention.candidates) == 1:
             candidate = mention.candidates[0]
@@ -148,77 +152,92 @@ class _Canonicalizer:
                 self.flag_type_mismatch(mention, entity)
                 self.established.add(entity.id)
                 return
-        shared = entity is None
-        if shared:
-            entity = self.disambiguate(mention)
-            if entity is None:
-                return
-        if len(mention.candidates) == 1:
-            candidate = mention.candidates[0]
+        # Candidates: the one entity and its best alias, or a shared alias's reading.
+        if entity is not None:
+            candidates = mention.candidates
+            candidate = candidates[0] if len(candidates) == 1 else best_candidate(candidates)
+            shared = False
         else:
-            candidates = tuple(c for c in mention.candidates if c.entity.id == entity.id)
-            candidate = best_candidate(candidates)
+            reading = self.shared_reading(mention)
+            if reading is None:
+                return
+            entity, candidate = reading
+            shared = True
         was_established = entity.id in self.established
         self.flag_type_mismatch(mention, entity)
-        policy = candidate.alias.policy
-        if policy is Policy.RECOGNIZE:
-            if candidate.alias.kind is Kind.CALQUE:
-                # A possible calque is worth a look; other recognised names are not.
-                self.context.flag(
-                    mention.start,
-                    mention.end,
-                    "entity.recognized",
-                    f"{mention.text!r} may refer to {entity.name}: {candidate.alias.note}",
-                    entity=entity.as_ref(),
-                )
+        if candidate.alias.policy is _RECOGNIZE:
+            # The first guard, read before the rest is built: most exact mentions that
+            # get here are recognised names (GeoNames' alternate names).
             self.established.add(entity.id)
+            recognized = ae.recognize_only(mention, entity, candidate.alias)
+            if recognized.flag:
+                self.report_guard(mention, recognized, entity)
             return
-        if policy is Policy.ESTABLISHED:
-            self.weighed_entities.add(entity.id)
-            if entity.id not in self.established:
-                self.context.flag(
-                    mention.start,
-                    mention.end,
-                    "entity.not_established",
-                    f"{mention.text!r} may stand for {entity.name}, which the document has "
-                    "not named before it; not rewritten",
-                    entity=entity.as_ref(),
-                )
-                return
-        self.established.add(entity.id)
-        if any(start <= mention.start < end for start, end in self.foreign):
-            return  # a paragraph in another language keeps its own spelling
-        self.rewrite(mention, entity, candidate, was_established, shared)
+        self.decide(mention, entity, candidate, shared, was_established)
 
-    def doubt(self, mention: Mention, entity: Entity, alias, was_established: bool) -> str:
-        """Why a rewrite lacks support in this document, or "" when it has it.
+    def decide(
+        self,
+        mention: Mention,
+        entity: Entity,
+        candidate: Candidate,
+        shared: bool,
+        was_established: bool,
+    ) -> None:
+        """Evidence → decision for an alias that may rewrite: an edit, a flag, or nothing."""
+        replacement = self.replacement(mention, entity, candidate)
+        evidence = self.alias_evidence(
+            mention, entity, candidate, replacement, shared, was_established
+        )
+        confidence, kept = ev.decide(evidence)
+        blocked = ev.guard(kept)
+        if blocked is None or blocked.name != "not_established":
+            self.established.add(entity.id)
+        if blocked is not None:
+            self.report_guard(mention, blocked, entity)
+            return
+        if confidence < self.context.options.min_confidence:
+            self.held.append((mention, entity, candidate, replacement, shared))
+        self.write(mention, entity, candidate, replacement, kept, confidence)
 
-        Some aliases could mean something else: a one-word alias that English uses on its
-        own ("Surt" the fire giant, Jafra Cosmetics, Bahrain's Al-Wefaq: Zipf >=
-        :data:`AMBIGUOUS_ZIPF`), a calque (made of ordinary words), and a surname that
-        differs only in diacritics ("Kalin Lucas" is not İbrahim Kalın).  These need
-        support: the entity named before, another mention pointing to its country, or
-        the country's adjective ("Syrian").
-        """
-        needs_support = _needs_support(alias, entity.type, entity.short)
-        if not needs_support or was_established:
-            return ""
-        self.weighed_entities.add(entity.id)
-        self.weighed_countries.update(entity.context)
-        if any(self.named_twice(code) for code in entity.context):
-            return ""
-        if country_adjective(self.context.text, entity.context):
-            return ""  # "the Syrian army": the country named by its adjective
-        where = ", ".join(entity.context) or "it"
-        return f"nothing else in the document points to {where}"
+    def replacement(self, mention: Mention, entity: Entity, candidate: Candidate) -> str:
+        """What the alias would be written as (the mention itself when nothing changes)."""
+        target = target_for(self.context, entity, candidate)
+        if target == mention.text:
+            return target
+        return replacement_for(self.context, mention, entity, target)
 
-    def disambiguate(self, mention: Mention) -> Entity | None:
-        """A shared alias: choose the one entity already named in the document, if any."""
+    def write(
+        self,
+        mention: Mention,
+        entity: Entity,
+        candidate: Candidate,
+        replacement: str,
+        kept: list[Evidence],
+        confidence: float,
+    ) -> None:
+        """The decision written: an edit, or below ``min_confidence`` a flag with the
+        suggestion; the message lists the evidence and the confidence."""
+        self.context.edit(
+            mention.start,
+            mention.end,
+            replacement,
+            KIND_RULES[candidate.alias.kind][0],
+            ae.message(mention.text, kept, confidence),
+            confidence=confidence,
+            entity=entity.as_ref(),
+        )
+
+    def shared_reading(self, mention: Mention) -> tuple[Entity, Candidate] | None:
+        """The candidates step for an alias several entities share: read as the one of
+        them the document already named, if any, with its best alias; else flagged (no
+        entity leads) and not read."""
         entities = {c.entity.id: c.entity for c in mention.candidates}
         self.weighed_entities.update(entities)
         named = [entity for entity_id, entity in entities.items() if entity_id in self.established]
         if len(named) == 1:
-            return named[0]
+            entity = named[0]
+            candidates = tuple(c for c in mention.candidates if c.entity.id == entity.id)
+            return entity, best_candidate(candidates)
         rewriting = [
             c
             for c in mention.candidates
@@ -229,73 +248,51 @@ class _Canonicalizer:
             != mention.text
         ]
         if rewriting:
-            names = ", ".join(sorted(entity.name for entity in entities.values()))
-            self.context.flag(
-                mention.start,
-                mention.end,
-                "entity.ambiguous",
-                f"{mention.text!r} may name any of: {names}; not rewritten",
-            )
+            names = sorted(entity.name for entity in entities.values())
+            self.report_guard(mention, ae.no_lead(mention, names), None)
         return None
 
-    def rewrite(
+    def alias_evidence(
         self,
         mention: Mention,
         entity: Entity,
         candidate: Candidate,
-        was_established: bool,
+        replacement: str,
         shared: bool,
-    ) -> None:
-        target = target_for(self.context, entity, candidate)
-        if target == mention.text:
-            return  # already canonical: the common case
-        replacement = replacement_for(self.context, mention, entity, target)
-        if replacement == mention.text:
-            return
-        kind = candidate.alias.kind
-        before = self.context.text[max(0, mention.start - 40) : mention.start]
-        if kind is Kind.NATIVE and (
-            not isolated_in_latin(self.context.text, mention.start, mention.end)
-            or GLOSS_BEFORE.search(before)
-        ):
-            # Foreign-language text, or a name glossed in its own script, stays.  The
-            # neighbours decided it, and a rewrite of a neighbour may change them.
-            self.decided_by_neighbours.append((mention.start - 40, mention.end + 40))
-            return
-        if kind is Kind.CALQUE and LITERAL_BEFORE.search(before):
-            # "to become Haftar's successor": the words mean what they say.
-            self.decided_by_neighbours.append((mention.start - 40, mention.end))
-            return
-        if kind is Kind.NATIVE and (
-            fragment := glued_fragment(self.context.text, mention.start, entity)
-        ):
-            self.context.flag(
-                mention.start, mention.end, "entity.native_alias",
-                f"{mention.text!r} is {entity.name} in its native script, but it is glued to "
-                f"the Latin fragment {fragment!r}: the debris of a broken word, not rewritten",
-                entity=entity.as_ref(),
-            )  # fmt: skip
-            return
-        rule, confidence, evidence = KIND_RULES[kind]
+        was_established: bool,
+    ) -> Iterator[Evidence | None]:
+        """The evidence on an exact alias, guards first (``decide`` stops at the first);
+        the first guard, ``recognize_only``, is read in :meth:`mention` before these."""
+        alias, text = candidate.alias, self.context.text
+        if alias.policy is _ESTABLISHED:
+            self.weighed_entities.add(entity.id)
+            yield ae.established_first(mention, entity, alias, was_established)
+        if self.foreign:
+            yield ae.foreign_text(mention, self.foreign)
+        yield ae.nothing_to_change(mention, replacement)
+        # (Each of these reads one kind of alias: asked only of that kind.)
+        if alias.kind is _NATIVE:
+            yield ae.native_context(text, mention, alias)
+            yield ae.glued_native(text, mention, entity, alias)
+        elif alias.kind is _CALQUE:
+            yield ae.literal_use(text, mention, alias)
+        yield ae.alias_kind(entity, alias)
         if shared:
-            confidence = min(confidence, 0.85)
-            evidence += ", the only one of its readings named earlier in the document"
-        doubt = self.doubt(mention, entity, candidate.alias, was_established)
-        if doubt:
-            confidence = min(confidence, 0.7)
-            evidence += f"; but {doubt}"
-        message = f"{mention.text!r} " + evidence.format(name=entity.name)
-        if candidate.alias.note:
-            message += f" ({candidate.alias.note})"
-        self.context.edit(
-            mention.start,
-            mention.end,
-            replacement,
-            rule,
-            message,
-            confidence=confidence,
-            entity=entity.as_ref(),
-        )
+            yield ae.shared_reading()
+        if not was_established and ae.needs_support(alias, entity.type, entity.short):
+            self.weighed_entities.add(entity.id)
+            self.weighed_countries.update(entity.context)
+            yield ae.support(text, entity, self.named_twice)
+
+    def report_guard(self, mention: Mention, guard: Evidence, entity: Entity | None) -> None:
+        """What a guard that stopped a decision leaves: its flag, if it has one, and the
+        window of text whose words decided it (a rewrite there may change them)."""
+        if guard.flag:
+            ref = entity.as_ref() if entity is not None else None
+            self.context.flag(mention.start, mention.end, guard.flag, guard.text, entity=ref)
+        window = ae.NEIGHBOUR_WINDOWS.get(guard.name)
+        if window is not None:
+            self.decided_by_neighbours.append((mention.start - window[0], mention.end + window[1]))
 
     def flag_type_mismatch(self, mention: Mention, entity: Entity) -> None:
         if entity.type == "person" and PLACE_BEFORE.search(
@@ -335,22 +332,6 @@ class _Canonicalizer:
                     )
                     break
             seen.setdefault(key, (match.start(), match.end(), match.group()))
-
-
-@functools.lru_cache(maxsize=16384)
-def _needs_support(alias: Alias, entity_type: str, short: str | None) -> bool:
-    """Whether a rewrite through ``alias`` needs support from the document (see doubt)."""
-    key = fold(" ".join(alias.text.split())).strip()
-    tokens = WORD.findall(key)
-    core = tokens[1] if len(tokens) == 2 and tokens[0] in ARTICLE_TOKENS else key
-    # "Haftar's successor" carries the surname itself: it is its own evidence.
-    own_name = set(fold(short).split()) if entity_type == "person" and short else set()
-    return (
-        alias.policy is Policy.CONTEXT
-        or (alias.kind is Kind.CANONICAL and alias.form is Form.SHORT)
-        or (" " not in core and zipf(core) >= AMBIGUOUS_ZIPF)
-        or (alias.kind is Kind.CALQUE and not own_name & set(tokens))
-    )
 
 
 def canonicalize_names(context: Context) -> None:

@@ -11,12 +11,14 @@ classes (``make eval`` prints how observed precision follows them per confidence
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import regex
 
 from gazetteer.variants import VariantMatch
-from normalizer.stages.entity_rules import zipf
+from normalizer.stages.entity_rules import FUNCTION_WORDS, zipf
+from normalizer.stages.entity_rules import PLACE_BEFORE as PLACE_WORD_BEFORE
 
 BLOCK = -10.0
 #: At most this sure of a spelling no list confirms.
@@ -24,12 +26,19 @@ MAX_CONFIDENCE = 0.97
 
 
 class Evidence(NamedTuple):
-    """One piece of evidence: its name, level, weight and a sentence for the message."""
+    """One piece of evidence: its name, level, weight and a sentence for the message.
+
+    Two further effects: ``cap``, the most confidence the evidence allows (an alias that
+    needs support the document does not give); and, for a guard, ``flag``: the rule of
+    the flag that reports it ("" when the guard is silent).
+    """
 
     name: str
     level: str
     weight: float
     text: str
+    cap: float = 1.0
+    flag: str = ""
 
 
 # Titles and roles that precede a person's name in news ("Foreign Minister", "Hamas
@@ -106,7 +115,9 @@ def other_given_name(match: VariantMatch, before: str) -> Evidence | None:
     if match.given:
         return None
     word = _LAST_NAME_WORD.search(before)
-    if word is None or (PERSON_ROLE.search(before) and _is_role(word.group(1))):
+    if word is None or word.group(1) in FUNCTION_WORDS:
+        return None  # "Later Hafteer said": a sentence's first word, not a given name
+    if PERSON_ROLE.search(before) and _is_role(word.group(1)):
         return None
     return Evidence(
         "other_given_name", "other_person", BLOCK,
@@ -188,6 +199,24 @@ def resolved_elsewhere(written: str, entity_id: str, prior) -> Evidence | None:
     )  # fmt: skip
 
 
+#: What one entity written with confidence elsewhere adds to another reading of it.
+ONE_FORM_WEIGHT = 0.1
+
+
+def confirmed_elsewhere(entity, anchors, start: int, end: int, before: str) -> Evidence | None:
+    """The entity written (rewritten or confirmed as listed) with confidence elsewhere in
+    the document: ``anchors`` maps an entity id to ``(start, end, confidence)`` of those
+    mentions.  A person's reading where a place is named ("the town of") gets none."""
+    spans = anchors.get(entity.id, ()) if anchors else ()
+    best = max((c for low, high, c in spans if high <= start or low >= end), default=None)
+    if best is None or (entity.type == "person" and PLACE_WORD_BEFORE.search(before)):
+        return None
+    return Evidence(
+        "one_form", "confirmed", ONE_FORM_WEIGHT,
+        f"{entity.name} is written with confidence {best:.2f} elsewhere in the document",
+    )  # fmt: skip
+
+
 def commonness(match: VariantMatch) -> Evidence | None:
     """How common the surname's spelling is in English (wordfreq): a guard for words
     ("Berry", "Morse"), a doubt for rarer words and names ("Poutine")."""
@@ -245,13 +274,29 @@ def intrinsic(match: VariantMatch) -> list[Evidence | None]:
     return found
 
 
-def decide(evidence: list[Evidence | None]) -> tuple[float, list[Evidence]]:
-    """Sum the weights into a confidence (0 when a guard blocks); the evidence kept."""
-    kept = [item for item in evidence if item is not None]
-    if any(item.weight <= BLOCK for item in kept):
-        return 0.0, kept
-    total = sum(item.weight for item in kept)
-    return round(max(0.0, min(MAX_CONFIDENCE, total)), 2), kept
+def decide(evidence: Iterable[Evidence | None]) -> tuple[float, list[Evidence]]:
+    """Sum the weights into a confidence, within the caps; the evidence kept.
+
+    Evidence is read in order and the first guard stops the reading (confidence 0, the
+    guard last in the list): what comes after it is neither computed nor reported.
+    """
+    kept: list[Evidence] = []
+    total, cap = 0.0, MAX_CONFIDENCE
+    for item in evidence:
+        if item is None:
+            continue
+        kept.append(item)
+        if item.weight <= BLOCK:
+            return 0.0, kept
+        total += item.weight
+        if item.cap < cap:
+            cap = item.cap
+    return round(max(0.0, min(cap, total)), 2), kept
+
+
+def guard(kept: list[Evidence]) -> Evidence | None:
+    """The guard that stopped a decision, or None."""
+    return kept[-1] if kept and kept[-1].weight <= BLOCK else None
 
 
 def message(written: str, target: str, kept: list[Evidence], confidence: float) -> str:

@@ -67,23 +67,35 @@ def rewrite_exonyms(variants: VariantPass) -> None:
         if _NEXT_NAME.match(after) or _PREVIOUS_NAME.search(before):
             continue  # part of a longer name: "Riad Salameh"
         entity = mention.candidates[0].entity
-        place = ev.PLACE_BEFORE.search(before) or ev.PLACE_AFTER.search(after)
-        english = ev.english_name(mention.text, entity.name)
         named = [
             code
             for c in mention.candidates
             for code in c.entity.context
             if _outside(variants.country_spans().get(code, ()), mention.start, mention.end)
         ]
-        if not (place and english and named):
+        confidence, kept = ev.decide(_evidence(mention, entity, before, after, named))
+        if ev.guard(kept) is not None:
             continue
-        message = (
-            f"{mention.text!r} is a name of {entity.name} in another language (GeoNames): it "
-            f"stands where a place is named, the document names {', '.join(named)}, and "
-            f"{english.text} (confidence 0.90)"
-        )
+        reasons = "; ".join(item.text for item in kept)
+        message = f"{mention.text!r} {reasons} (confidence {confidence:.2f})"
         single = len(mention.candidates) == 1
         variants.context.edit(
             mention.start, mention.end, entity.name, "entity.exonym", message,
-            confidence=0.9, entity=entity.as_ref() if single else None,
+            confidence=confidence, entity=entity.as_ref() if single else None,
         )  # fmt: skip
+
+
+def _evidence(mention, entity: Entity, before: str, after: str, named: list[str]):
+    """The evidence on a GeoNames alternate name, each piece required (else a guard)."""
+    yield ev.Evidence(
+        "alias", "alternate_name", 0.9,
+        f"is a name of {entity.name} in another language (GeoNames)",
+    )  # fmt: skip
+    if not (ev.PLACE_BEFORE.search(before) or ev.PLACE_AFTER.search(after)):
+        yield ev.Evidence("role", "none", ev.BLOCK, "no place word stands beside it")
+    yield ev.Evidence("role", "fits", 0.0, "it stands where a place is named")
+    if not named:
+        yield ev.Evidence("named_elsewhere", "none", ev.BLOCK, "the country is not named")
+    yield ev.Evidence("named_elsewhere", "country", 0.0, f"the document names {', '.join(named)}")
+    english = ev.english_name(mention.text, entity.name)
+    yield english or ev.Evidence("english_name", "usual", ev.BLOCK, "English writes it so")

@@ -37,6 +37,16 @@ KNOWN_WORD_ZIPF = 1.5
 # something else ("Surt" 1.4, "Jafra" 1.1); "Hifter" and "Panzzer" (0) cannot.
 AMBIGUOUS_ZIPF = 1.0
 
+# Words that start a sentence or a clause before a name and are never a given name
+# ("Later Hafteer said", "But Hanija said"): closed-class English words (adverbs of
+# time and sequence, conjunctions, prepositions, determiners, pronouns).
+FUNCTION_WORDS = frozenset(
+    """About After Afterwards Again Also Although And As At Before But By Earlier Even For
+    From He Her His However If In Instead It Its Last Later Meanwhile Moreover Next Now On
+    Once Only Or Since She So Still That The Their Then There These They This Though Thus To
+    Today Tonight Until Upon Was We When Where Whether While With Yesterday Yet""".split()
+)
+
 # (rule, confidence, evidence) for each kind of alias.
 KIND_RULES = {
     Kind.CANONICAL: ("entity.canonical_form", 0.97, "is {name} without its proper letters"),

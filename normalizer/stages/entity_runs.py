@@ -1,5 +1,5 @@
-"""Runs of name words in text, and the exact mention at a position: what the entity
-stage's variant pass walks over (``entity_variants``)."""
+"""Runs of name words in text, the exact mention at a position, and where a country is
+named: what the entity stage's variant pass walks over (``entity_variants``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import weakref
 import regex
 
 from gazetteer import Mention
+from normalizer.stages.entity_evidence import DEMONYMS_OF
 
 WORD_TOKEN = regex.compile(r"[\p{L}\p{M}]+")
 # Lower-case words inside names: Arabic articles and particles, "de" (Staffan de Mistura).
@@ -132,3 +133,31 @@ class MentionAt:
 
     def __contains__(self, position: int) -> bool:
         return self.get(position) is not None
+
+
+class CountrySpans:
+    """Where a document names a country: a mention of the country itself, or its
+    adjective ("the Syrian army"), looked up per country as it is asked for."""
+
+    def __init__(self, text: str, mentions) -> None:
+        self._text = text
+        self._found: dict[str, list] = {}
+        for mention in mentions:
+            for candidate in mention.candidates:
+                if candidate.entity.type == "country":
+                    for code in candidate.entity.context:
+                        self._found.setdefault(code, []).append((mention.start, mention.end))
+        self._adjectives_done: set[str] = set()
+
+    def get(self, code: str, default=()):
+        if code not in self._adjectives_done:
+            self._adjectives_done.add(code)
+            for word in DEMONYMS_OF.get(code, ()):
+                at = self._text.find(word)
+                while at >= 0:
+                    self._found.setdefault(code, []).append((at, at + len(word)))
+                    at = self._text.find(word, at + len(word))
+        return self._found.get(code, default)
+
+    def __contains__(self, code: str) -> bool:
+        return bool(self.get(code))

@@ -6,11 +6,13 @@ Mischustin", "Fayez al-Serradsch") is resolved against the gazetteer's keys
 evidence functions of :mod:`normalizer.stages.entity_evidence`, and the best one is
 written in its canonical form when its confidence reaches ``min_confidence`` (a flag
 with the suggestion below that).  Spellings resolved with a given name's support count
-as evidence for the same spelling elsewhere, so one entity ends in one form.
+as evidence for the same spelling elsewhere; the windows left alone or flagged are kept
+for the stage's document step (``entity_document``), so one entity ends in one form.
 """
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,6 +24,7 @@ from normalizer.stages.entity_exonyms import from_geonames, rewrite_exonyms
 from normalizer.stages.entity_rules import replacement_for, zipf
 from normalizer.stages.entity_runs import (
     NAME_RUN,
+    CountrySpans,
     MentionAt,
     run_shape,
     shape_cache,
@@ -34,6 +37,9 @@ if TYPE_CHECKING:
 # An enum member read from its class costs ~0.2 µs in Python 3.11 (ten module-global reads):
 # the per-mention tests read it from here.
 _RECOGNIZE = Policy.RECOGNIZE
+# Arabic vowel marks and tatweel, which the exact matcher reads as part of the word
+# before them (gazetteer/matcher.py): left behind a rewrite, a second run would see them.
+_ARABIC_MARK = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 # Words this frequent in English never end a name here ("The", "However", "Berry").
 _SKIP_ZIPF = 3.5
 # Below this a proposal is not even worth a flag (a lone surname spelt like a name).
@@ -80,34 +86,6 @@ def _held_back(mention: Mention, match: VariantMatch) -> bool:
     )
 
 
-class CountrySpans:
-    """Where a document names a country: a mention of the country itself, or its
-    adjective ("the Syrian army"), looked up per country as it is asked for."""
-
-    def __init__(self, text: str, mentions) -> None:
-        self._text = text
-        self._found: dict[str, list] = {}
-        for mention in mentions:
-            for candidate in mention.candidates:
-                if candidate.entity.type == "country":
-                    for code in candidate.entity.context:
-                        self._found.setdefault(code, []).append((mention.start, mention.end))
-        self._adjectives_done: set[str] = set()
-
-    def get(self, code: str, default=()):
-        if code not in self._adjectives_done:
-            self._adjectives_done.add(code)
-            for word in ev.DEMONYMS_OF.get(code, ()):
-                at = self._text.find(word)
-                while at >= 0:
-                    self._found.setdefault(code, []).append((at, at + len(word)))
-                    at = self._text.find(word, at + len(word))
-        return self._found.get(code, default)
-
-    def __contains__(self, code: str) -> bool:
-        return bool(self.get(code))
-
-
 class VariantPass:
     """The variant pass over one document, inside one run of the entity stage."""
 
@@ -117,6 +95,11 @@ class VariantPass:
         self._spans: tuple[dict, dict] | None = None
         self._country_spans: CountrySpans | None = None
         self._decided_from = 0  # where the last decided reading of this run starts
+        # Windows nothing was proposed for, and those flagged below ``min_confidence``:
+        # the document step reconsiders them (``entity_document``), with ``anchors``.
+        self.pending: list[tuple] = []
+        self.held: list[tuple] = []
+        self.anchors: dict | None = None
         self._readings = _readings.setdefault(canonicalizer.context.gazetteer.matcher, {})
         # The exact mention at a position: every one (an exact name of something else
         # is never rewritten alone), and those that may rewrite (decided already).
@@ -135,7 +118,7 @@ class VariantPass:
     def run(self) -> None:
         """Propose a rewrite (or a flag) for each name run that some entity reads."""
         rewrite_exonyms(self)
-        pending = []
+        pending = self.pending
         foreign, decided_words = self.canon.foreign, self._decided_words
         may_spell = self.context.gazetteer.matcher.may_spell
         matcher = self.context.gazetteer.matcher
@@ -173,9 +156,14 @@ class VariantPass:
         # Second round: spellings resolved elsewhere in the document are evidence now,
         # whatever their order in the text.
         corrected = self.context.state.corrected_variants
-        for window, matches in pending if corrected else ():
-            if fold(window[-1][2]) in corrected:
-                self.propose(window, matches, use_prior=True)
+        if corrected:
+            self.pending = []
+            for window, matches in pending:
+                if fold(window[-1][2]) in corrected and self.propose(
+                    window, matches, use_prior=True
+                ):
+                    continue
+                self.pending.append((window, matches))
 
     def candidate(self, run, end_index: int):
         """The window of name words ending at ``end_index`` and its readings, or None.
@@ -217,6 +205,8 @@ class VariantPass:
                 f"{names}; not rewritten",
             )  # fmt: skip
             return True
+        if proposal.confidence < self.context.options.min_confidence:
+            self.held.append((window, matches))
         return self.apply(proposal)
 
     def readings(self, window, matches: list[VariantMatch]) -> list[tuple]:
@@ -278,10 +268,15 @@ class VariantPass:
             ev.resolved_elsewhere(match.parts[-1].written, match.entity.id, prior)
             if use_prior
             else None,
+            ev.confirmed_elsewhere(match.entity, self.anchors, start, end, before)
+            if self.anchors
+            else None,
         ]
         confidence, kept = ev.decide(evidence)
         if self.context.options.diacritics == "ascii":
             target = strip_diacritics(target)
+        while end < len(text) and _ARABIC_MARK.match(text, end):
+            end += 1  # a vowel mark after the name goes with it, as in an exact match
         mention = Mention(start, end, text[start:end], ())
         replacement = replacement_for(self.context, mention, match.entity, target)
         if replacement == mention.text:
