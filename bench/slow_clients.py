@@ -26,10 +26,18 @@ from bench.http import VENV_BIN, free_port, wait_ready
 HEAD = b"POST /v1/clean HTTP/1.1\r\nHost: bench\r\nContent-Type: text/plain\r\nX-Pad: " + b"a" * 200
 
 
+# A design that lets slow clients stop it would take ``timeout`` seconds per request:
+# after this many failures the rest are not tried (and count as failed).
+GIVE_UP_AFTER = 5
+
+
 def _latencies(port: int, count: int, timeout: float) -> dict:
     text = "Khalifa Hifter met Sergei Lavrov in Sirt on Monday, the ministry said."
     samples, failed = [], 0
     for _ in range(count):
+        if failed >= GIVE_UP_AFTER:
+            failed = count - len(samples)
+            break
         started = time.perf_counter()
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         try:
@@ -78,11 +86,17 @@ def _trickle(port: int, connections: int, stop: threading.Event) -> None:
         sock.close()
 
 
-def bench_slow_clients(requests: int = 200, connections: int = 200, timeout: float = 10) -> dict:
-    """Quiet p99, p99 beside ``connections`` trickling clients, and their ratio."""
+def bench_slow_clients(
+    requests: int = 200, connections: int = 200, timeout: float = 10, command=None
+) -> dict:
+    """Quiet p99, p99 beside ``connections`` trickling clients, and their ratio.
+
+    ``command(port)`` is the server's argv (by default ``normalizer serve``, 2 workers).
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NORMALIZER_")}
     argv = [str(VENV_BIN / "normalizer"), "serve", "--port", str(port), "--workers", "2"]
+    argv = command(port) if command else argv
     process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_ready(f"http://127.0.0.1:{port}/readyz", timeout=300)

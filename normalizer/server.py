@@ -118,7 +118,7 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
     options = {
         "bind": [f"{host}:{settings['port']}"],
         "workers": settings["workers"],
-        "worker_class": "normalizer.workers.ThreadWorker",  # gthread, errors as problem+json
+        "worker_class": "normalizer.workers.InlineWorker",  # see workers.py and the README
         "threads": settings["threads"],
         "timeout": settings["timeout"],
         "graceful_timeout": settings["timeout"],

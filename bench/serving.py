@@ -1,0 +1,167 @@
+"""Serving designs compared: throughput against the baseline, and slow clients.
+
+Each candidate design serves both our service and the baseline (``bench/baseline_app.py``,
+Flask + plain ``ftfy.fix_text``) the same way: the same worker class, workers and
+threads.  Both servers run side by side, and ``wrk`` loads them in turn (ours, baseline,
+ours, baseline, ...), so a slow spell of the shared machine falls on both; each round's
+figure is ours over the baseline's, and the result is the median of the rounds.  Then
+the slow-client figure (``bench/slow_clients.py``) for our service under that design.
+
+    python -m bench.serving --rounds 5 --seconds 5 --designs inline,gthread,sync
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.http import ROOT, VENV_BIN, articles, free_port, lua_script, run_wrk, serve, stop
+from bench.slow_clients import bench_slow_clients
+
+# name: (gunicorn worker class, threads per worker, what it is)
+DESIGNS = {
+    "inline": (
+        "normalizer.workers.InlineWorker",
+        2,
+        "event loop reads each request whole, then answers it in its own thread; "
+        "threads only for chunked or large bodies",
+    ),
+    "gthread": (
+        "normalizer.workers.ThreadWorker",
+        2,
+        "event loop reads each request whole, then a thread of the pool answers it",
+    ),
+    "sync": (
+        "sync",
+        1,
+        "gunicorn's sync worker, for reference: one request at a time per process, "
+        "no protection from slow clients",
+    ),
+}
+
+
+def our_command(design: str, port: int, workers: int) -> list[str]:
+    """``normalizer serve`` with the design's worker class (through :func:`main`)."""
+    threads = DESIGNS[design][1]
+    return [sys.executable, "-m", "bench.serving", "--serve", design, "--port", str(port),
+            "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
+
+
+def baseline_command(design: str, port: int, workers: int) -> list[str]:
+    """The Flask + ftfy baseline under the design's worker class."""
+    worker_class, threads, _ = DESIGNS[design]
+    return [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", str(threads),
+            "--worker-class", worker_class, "--preload", "--chdir", str(ROOT),
+            "bench.baseline_app:app"]  # fmt: skip
+
+
+def throughput(design: str, rounds: int, seconds: int, connections: int, workers: int) -> dict:
+    """Requests per second of ours and the baseline, alternated; ratios per round."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NORMALIZER_")}
+    env["NORMALIZER_LOG_FORMAT"] = "text"
+    samples: dict[str, list[float]] = {"service": [], "baseline": []}
+    ratios = []
+    with tempfile.TemporaryDirectory() as folder:
+        script = lua_script(articles(500), Path(folder) / "bodies.lua")
+        ports = {"service": free_port(), "baseline": free_port()}
+        commands = {"service": our_command, "baseline": baseline_command}
+        ready = {"service": "/readyz", "baseline": "/healthz"}
+        servers = {}
+        try:
+            for name, port in ports.items():
+                command = commands[name](design, port, workers)
+                servers[name], _ = serve(command, port, env, ready[name])
+            urls = {name: f"http://127.0.0.1:{port}/v1/clean" for name, port in ports.items()}
+            for url in urls.values():
+                run_wrk(url, script, 2, connections)  # warm every worker
+            for number in range(rounds):
+                order = ["service", "baseline"] if number % 2 == 0 else ["baseline", "service"]
+                rates = {}
+                for name in order:
+                    figures = run_wrk(urls[name], script, seconds, connections)
+                    rates[name] = figures["requests_per_s"]
+                    samples[name].append(rates[name])
+                ratios.append(rates["service"] / rates["baseline"])
+        finally:
+            for process in servers.values():
+                stop(process)
+    return {
+        "service_requests_per_s": round(statistics.median(samples["service"]), 1),
+        "baseline_requests_per_s": round(statistics.median(samples["baseline"]), 1),
+        "ratio_median": round(statistics.median(ratios), 3),
+        "ratios": [round(ratio, 3) for ratio in ratios],
+    }
+
+
+def bench_serving(
+    designs: list[str], rounds: int = 5, seconds: int = 5, connections: int = 8, workers: int = 2,
+    slow_clients: bool = True,
+) -> dict:  # fmt: skip
+    """Every design's throughput ratio to the baseline and slow-client p99 ratio."""
+    if not shutil.which("wrk"):
+        return {"skipped": "wrk is not installed (apt-get install wrk)"}
+    results = {}
+    for design in designs:
+        figures = {"what": DESIGNS[design][2]}
+        figures["throughput"] = throughput(design, rounds, seconds, connections, workers)
+        if slow_clients:
+            slow = bench_slow_clients(
+                command=lambda port, design=design: our_command(design, port, workers)
+            )
+            figures["slow_clients"] = {
+                "ratio_p99": slow["ratio_p99"],
+                "quiet_p99_ms": slow["quiet"]["p99_ms"],
+                "with_tricklers_p99_ms": slow["with_tricklers"]["p99_ms"],
+                "failed_with_tricklers": slow["with_tricklers"]["failed"],
+            }
+        results[design] = figures
+        print(json.dumps({design: figures}), file=sys.stderr, flush=True)
+    return results
+
+
+def _serve(design: str, port: int, workers: int, threads: int) -> None:
+    """``normalizer serve`` as the CLI runs it, with another worker class."""
+    from normalizer import server
+    from normalizer.settings import resolve
+
+    chosen = server.gunicorn_options
+
+    def options(settings):
+        return {**chosen(settings), "worker_class": DESIGNS[design][0]}
+
+    server.gunicorn_options = options
+    server.serve(resolve(os.environ, {"port": port, "workers": workers, "threads": threads}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--designs", default=",".join(DESIGNS))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-slow-clients", action="store_true")
+    parser.add_argument("--serve", choices=DESIGNS, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--threads", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        _serve(args.serve, args.port, args.workers, args.threads)
+        return
+    designs = args.designs.split(",")
+    report = bench_serving(
+        designs, args.rounds, args.seconds, args.connections, args.workers,
+        not args.skip_slow_clients,
+    )  # fmt: skip
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
