@@ -2,12 +2,12 @@
 
 Each candidate design serves both our service and the baseline (``bench/baseline_app.py``,
 Flask + plain ``ftfy.fix_text``) the same way: the same worker class, workers and
-threads.  Both servers run side by side, and ``wrk`` loads them in turn (ours, baseline,
-ours, baseline, ...), so a slow spell of the shared machine falls on both; each round's
-figure is ours over the baseline's, and the result is the median of the rounds.  Then
+threads.  Every server runs side by side, and ``wrk`` loads each in turn, a few seconds each, in
+rounds (the order rotating), so a slow spell of the shared machine falls on all; each
+round's figure is ours over the baseline's, and the result is the median of the rounds.  Then
 the slow-client figure (``bench/slow_clients.py``) for our service under that design.
 
-    python -m bench.serving --rounds 5 --seconds 5 --designs inline,gthread,sync
+    python -m bench.serving --rounds 7 --seconds 3 --designs inline,gthread,sync
 """
 
 from __future__ import annotations
@@ -62,67 +62,86 @@ def baseline_command(design: str, port: int, workers: int) -> list[str]:
             "bench.baseline_app:app"]  # fmt: skip
 
 
-def throughput(design: str, rounds: int, seconds: int, connections: int, workers: int) -> dict:
-    """Requests per second of ours and the baseline, alternated; ratios per round."""
+def _start(designs: list[str], workers: int, env: dict) -> dict:
+    """Every design's two servers, started one after the other: {(design, app): (process,
+    port)}; a server that fails to start stops those already running."""
+    commands = {"service": our_command, "baseline": baseline_command}
+    ready = {"service": "/readyz", "baseline": "/healthz"}
+    servers = {}
+    try:
+        for design in designs:
+            for name, command in commands.items():
+                port = free_port()
+                process, _ = serve(command(design, port, workers), port, env, ready[name])
+                servers[design, name] = (process, port)
+    except BaseException:
+        for process, _ in servers.values():
+            stop(process)
+        raise
+    return servers
+
+
+def throughput(designs: list[str], rounds: int, seconds: int, connections: int, workers: int):
+    """Requests per second of every server, in rounds; each round loads every server
+    once, in a rotating order, so that each figure is compared within its round."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NORMALIZER_")}
     env["NORMALIZER_LOG_FORMAT"] = "text"
-    samples: dict[str, list[float]] = {"service": [], "baseline": []}
-    ratios = []
+    rates: dict[tuple, list[float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         script = lua_script(articles(500), Path(folder) / "bodies.lua")
-        ports = {"service": free_port(), "baseline": free_port()}
-        commands = {"service": our_command, "baseline": baseline_command}
-        ready = {"service": "/readyz", "baseline": "/healthz"}
-        servers = {}
+        servers = _start(designs, workers, env)
         try:
-            for name, port in ports.items():
-                command = commands[name](design, port, workers)
-                servers[name], _ = serve(command, port, env, ready[name])
-            urls = {name: f"http://127.0.0.1:{port}/v1/clean" for name, port in ports.items()}
-            for url in urls.values():
-                run_wrk(url, script, 2, connections)  # warm every worker
+            keys = list(servers)
+            for key in keys:
+                run_wrk(f"http://127.0.0.1:{servers[key][1]}/v1/clean", script, 2, connections)
             for number in range(rounds):
-                order = ["service", "baseline"] if number % 2 == 0 else ["baseline", "service"]
-                rates = {}
-                for name in order:
-                    figures = run_wrk(urls[name], script, seconds, connections)
-                    rates[name] = figures["requests_per_s"]
-                    samples[name].append(rates[name])
-                ratios.append(rates["service"] / rates["baseline"])
+                for key in keys[number % len(keys) :] + keys[: number % len(keys)]:
+                    url = f"http://127.0.0.1:{servers[key][1]}/v1/clean"
+                    figures = run_wrk(url, script, seconds, connections)
+                    rates.setdefault(key, []).append(figures["requests_per_s"])
         finally:
-            for process in servers.values():
+            for process, _ in servers.values():
                 stop(process)
+    return {design: _ratios(rates, design, designs[0], rounds) for design in designs}
+
+
+def _ratios(rates: dict, design: str, reference: str, rounds: int) -> dict:
+    service, baseline = rates[design, "service"], rates[design, "baseline"]
+    to_baseline = [service[n] / baseline[n] for n in range(rounds)]
+    to_reference = [service[n] / rates[reference, "service"][n] for n in range(rounds)]
     return {
-        "service_requests_per_s": round(statistics.median(samples["service"]), 1),
-        "baseline_requests_per_s": round(statistics.median(samples["baseline"]), 1),
-        "ratio_median": round(statistics.median(ratios), 3),
-        "ratios": [round(ratio, 3) for ratio in ratios],
+        "service_requests_per_s": round(statistics.median(service), 1),
+        "baseline_requests_per_s": round(statistics.median(baseline), 1),
+        "ratio_to_baseline": round(statistics.median(to_baseline), 3),
+        "ratios_to_baseline": [round(ratio, 2) for ratio in to_baseline],
+        f"service_ratio_to_{reference}": round(statistics.median(to_reference), 3),
     }
 
 
 def bench_serving(
-    designs: list[str], rounds: int = 5, seconds: int = 5, connections: int = 8, workers: int = 2,
+    designs: list[str], rounds: int = 7, seconds: int = 3, connections: int = 8, workers: int = 2,
     slow_clients: bool = True,
 ) -> dict:  # fmt: skip
     """Every design's throughput ratio to the baseline and slow-client p99 ratio."""
     if not shutil.which("wrk"):
         return {"skipped": "wrk is not installed (apt-get install wrk)"}
+    figures = throughput(designs, rounds, seconds, connections, workers)
     results = {}
     for design in designs:
-        figures = {"what": DESIGNS[design][2]}
-        figures["throughput"] = throughput(design, rounds, seconds, connections, workers)
+        results[design] = {"what": DESIGNS[design][2], "throughput": figures[design]}
         if slow_clients:
             slow = bench_slow_clients(
                 command=lambda port, design=design: our_command(design, port, workers)
             )
-            figures["slow_clients"] = {
+            results[design]["slow_clients"] = {
                 "ratio_p99": slow["ratio_p99"],
                 "quiet_p99_ms": slow["quiet"]["p99_ms"],
                 "with_tricklers_p99_ms": slow["with_tricklers"]["p99_ms"],
                 "failed_with_tricklers": slow["with_tricklers"]["failed"],
             }
-        results[design] = figures
-        print(json.dumps({design: figures}), file=sys.stderr, flush=True)
+        print(json.dumps({design: results[design]}), file=sys.stderr, flush=True)
+    results["setup"] = {"rounds": rounds, "seconds": seconds, "connections": connections,
+                        "workers": workers}  # fmt: skip
     return results
 
 
@@ -143,8 +162,8 @@ def _serve(design: str, port: int, workers: int, threads: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--designs", default=",".join(DESIGNS))
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-slow-clients", action="store_true")
