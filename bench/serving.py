@@ -21,13 +21,24 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.http import ROOT, VENV_BIN, articles, free_port, lua_script, run_wrk, serve, stop
+from bench.http import (
+    ROOT,
+    VENV_BIN,
+    articles,
+    cpu_seconds,
+    free_port,
+    lua_script,
+    run_wrk,
+    serve,
+    stop,
+)
 from bench.slow_clients import bench_slow_clients
+from normalizer.server import WORKER_CLASS
 
 # name: (gunicorn worker class, threads per worker, what it is)
 DESIGNS = {
     "inline": (
-        "normalizer.workers.InlineWorker",
+        WORKER_CLASS,  # what normalizer serve runs
         2,
         "event loop reads each request whole, then answers it in its own thread; "
         "threads only for chunked or large bodies",
@@ -87,6 +98,7 @@ def throughput(designs: list[str], rounds: int, seconds: int, connections: int, 
     env = {k: v for k, v in os.environ.items() if not k.startswith("NORMALIZER_")}
     env["NORMALIZER_LOG_FORMAT"] = "text"
     rates: dict[tuple, list[float]] = {}
+    cpu: dict[tuple, list[float]] = {}  # server CPU milliseconds per request
     with tempfile.TemporaryDirectory() as folder:
         script = lua_script(articles(500), Path(folder) / "bodies.lua")
         servers = _start(designs, workers, env)
@@ -96,17 +108,25 @@ def throughput(designs: list[str], rounds: int, seconds: int, connections: int, 
                 run_wrk(f"http://127.0.0.1:{servers[key][1]}/v1/clean", script, 2, connections)
             for number in range(rounds):
                 for key in keys[number % len(keys) :] + keys[: number % len(keys)]:
-                    url = f"http://127.0.0.1:{servers[key][1]}/v1/clean"
-                    figures = run_wrk(url, script, seconds, connections)
+                    process, port = servers[key]
+                    used = cpu_seconds(process.pid)
+                    figures = run_wrk(f"http://127.0.0.1:{port}/v1/clean", script, seconds,
+                                      connections)  # fmt: skip
+                    used = cpu_seconds(process.pid) - used
                     rates.setdefault(key, []).append(figures["requests_per_s"])
+                    cpu.setdefault(key, []).append(used * 1000 / max(1, figures["requests"]))
         finally:
             for process, _ in servers.values():
                 stop(process)
-    return {design: _ratios(rates, design, designs[0], rounds) for design in designs}
+    return {design: _ratios(rates, cpu, design, designs[0]) for design in designs}
 
 
-def _ratios(rates: dict, design: str, reference: str, rounds: int) -> dict:
+def _ratios(rates: dict, cpu: dict, design: str, reference: str) -> dict:
+    """Medians over the rounds; CPU per request is the figure least moved by other jobs
+    on the machine (a server's throughput, once it has the cores, is its inverse)."""
+    rounds = len(rates[design, "service"])
     service, baseline = rates[design, "service"], rates[design, "baseline"]
+    cpu_ours, cpu_baseline = cpu[design, "service"], cpu[design, "baseline"]
     to_baseline = [service[n] / baseline[n] for n in range(rounds)]
     to_reference = [service[n] / rates[reference, "service"][n] for n in range(rounds)]
     return {
@@ -115,6 +135,11 @@ def _ratios(rates: dict, design: str, reference: str, rounds: int) -> dict:
         "ratio_to_baseline": round(statistics.median(to_baseline), 3),
         "ratios_to_baseline": [round(ratio, 2) for ratio in to_baseline],
         f"service_ratio_to_{reference}": round(statistics.median(to_reference), 3),
+        "service_cpu_ms_per_request": round(statistics.median(cpu_ours), 3),
+        "baseline_cpu_ms_per_request": round(statistics.median(cpu_baseline), 3),
+        "cpu_ratio_baseline_to_service": round(
+            statistics.median(b / s for b, s in zip(cpu_baseline, cpu_ours, strict=True)), 3
+        ),
     }
 
 

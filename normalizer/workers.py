@@ -5,10 +5,15 @@ which then waits for the request: a client that sends its request one byte a sec
 nothing) holds that thread for as long as it likes, and a few such clients (workers ×
 threads) stop the service.  Here the worker's event loop reads each request's head, and
 a body of known length up to :data:`BUFFERED_BODY_BYTES`, without blocking, alongside
-every other connection; only a request read whole goes to a thread, which then only
-computes and writes.  A request not read whole within :data:`READ_TIMEOUT` seconds is
-answered 408 and closed.  (A larger or chunked body is read by the thread, each read
+every other connection.  A request not read whole within :data:`READ_TIMEOUT` seconds is
+answered 408 and closed.  (A larger or chunked body is read by a thread, each read
 waiting at most the ``timeout`` setting.)
+
+**Where a request is answered.**  :class:`ThreadWorker` hands each request read whole to
+a thread of its pool.  :class:`InlineWorker` (the one ``normalizer serve`` runs) answers
+one of up to :data:`INLINE_BODY_BYTES` in the loop's own thread, as a sync worker would,
+and sends the answer without blocking, as the client takes it; larger ones still go to a
+thread.  Why, with figures: "Serving design, and why" in the README.
 
 **Errors.**  Most errors reach the app and its one handler (:mod:`normalizer.problems`).
 A few never do: a request line too long (414), too many or too large header fields (431), a request
