@@ -7,7 +7,7 @@ rounds (the order rotating), so a slow spell of the shared machine falls on all;
 round's figure is ours over the baseline's, and the result is the median of the rounds.  Then
 the slow-client figure (``bench/slow_clients.py``) for our service under that design.
 
-    python -m bench.serving --rounds 7 --seconds 3 --designs inline,gthread,sync
+    python -m bench.serving --rounds 7 --seconds 3 --designs gthread,inline,sync
 """
 
 from __future__ import annotations
@@ -37,16 +37,16 @@ from normalizer.server import WORKER_CLASS
 
 # name: (gunicorn worker class, threads per worker, what it is)
 DESIGNS = {
-    "inline": (
+    "gthread": (
         WORKER_CLASS,  # what normalizer serve runs
         2,
-        "event loop reads each request whole, then answers it in its own thread; "
-        "threads only for chunked or large bodies",
+        "event loop reads each request whole and sends each answer; a thread of the pool cleans",
     ),
-    "gthread": (
-        "normalizer.workers.ThreadWorker",
+    "inline": (
+        "normalizer.workers.InlineWorker",
         2,
-        "event loop reads each request whole, then a thread of the pool answers it",
+        "event loop reads each request whole, cleans it in its own thread and sends the "
+        "answer; threads only for chunked or large bodies",
     ),
     "sync": (
         "sync",

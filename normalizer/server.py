@@ -13,15 +13,15 @@ shared.  On SIGTERM the master stops accepting connections and lets in-flight re
 a streaming batch included, finish within ``graceful_timeout`` (our ``timeout``
 setting) before it exits with 0.
 
-Why our own worker (:class:`normalizer.workers.InlineWorker`, built on gunicorn's
-``gthread``): its event loop reads each request whole, so a slow or idle client costs a
-socket, not a worker; a request read whole (up to 128 KiB) is then answered in the loop's
-own thread, as a ``sync`` worker would, without the hand-off to a thread and the fight
-for the GIL that cost gthread throughput; only a larger or chunked body (a streaming
-batch) goes to one of the worker's threads, and the loop keeps beating meanwhile (a
-``sync`` worker busy with a long batch would be killed after ``timeout`` seconds).
-Cleaning is CPU-bound, so parallelism comes from the workers, one per core by default.
-Measured against the alternatives: "Serving design, and why" in the README.
+Why our own worker (:class:`normalizer.workers.ThreadWorker`, built on gunicorn's
+``gthread``): its event loop reads each request whole before a thread sees it, and sends
+each answer as the client takes it, so a slow or idle client costs a socket, not a
+thread; the threads only clean.  A batch answer streams for as long as its input lasts,
+and a ``sync`` worker busy with one request cannot send gunicorn its heartbeat (it would
+be killed after ``timeout`` seconds); the gthread loop keeps beating.  Cleaning is
+CPU-bound and the GIL serializes it within a process, so parallelism comes from the
+workers (one per core by default) and a few threads per worker suffice.  The designs
+measured against it: "Serving design, and why" in the README.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when imp
 # Enough words (8 or more) that the language stage runs langdetect, whose profiles load
 # lazily: warming up in the master lets the workers share them too.
 WARM_UP_TEXT = "Foreign Minister Mevlut Cavusoglu met Khalifa Hifter in Sirt on Monday morning."
-WORKER_CLASS = "normalizer.workers.InlineWorker"  # the design, and why: in the README
+WORKER_CLASS = "normalizer.workers.ThreadWorker"  # the design, and why: in the README
 log = logging.getLogger("normalizer.server")
 
 

@@ -9,11 +9,15 @@ every other connection.  A request not read whole within :data:`READ_TIMEOUT` se
 answered 408 and closed.  (A larger or chunked body is read by a thread, each read
 waiting at most the ``timeout`` setting.)
 
-**Where a request is answered.**  :class:`ThreadWorker` hands each request read whole to
-a thread of its pool.  :class:`InlineWorker` (the one ``normalizer serve`` runs) answers
-one of up to :data:`INLINE_BODY_BYTES` in the loop's own thread, as a sync worker would,
-and sends the answer without blocking, as the client takes it; larger ones still go to a
-thread.  Why, with figures: "Serving design, and why" in the README.
+**Slow readers.**  The answer to a request read whole is written to an outbox and sent
+by the event loop as the client takes it (:mod:`normalizer.sending`): a client that does
+not read its answer costs a buffer, not a thread.
+
+**Where a request is answered.**  :class:`ThreadWorker` (the one ``normalizer serve``
+runs) hands each request read whole to a thread of its pool.  :class:`InlineWorker`, a
+candidate measured against it, answers one of up to :data:`INLINE_BODY_BYTES` in the
+loop's own thread, as a sync worker would.  Why the one, with figures: "Serving design,
+and why" in the README.
 
 **Errors.**  Most errors reach the app and its one handler (:mod:`normalizer.problems`).
 A few never do: a request line too long (414), too many or too large header fields (431), a request
@@ -29,7 +33,6 @@ import contextlib
 import http
 import re
 import selectors
-import socket
 import ssl
 import time
 import uuid
@@ -41,6 +44,7 @@ from gunicorn.http import errors
 from gunicorn.workers import gthread
 
 from normalizer.problems import PROBLEM_MEDIA_TYPE, ApiError, json_bytes
+from normalizer.sending import Outbox, SendsAnswers
 
 # gunicorn's exceptions, most specific first: (class, problem slug, status).
 _SERVER_ERRORS = (
@@ -137,7 +141,7 @@ def request_complete(data: bytes | bytearray, head_limit: int) -> bool:
     return len(data) >= end + 4 + int(length.group(1))
 
 
-class ThreadWorker(ProblemErrors, gthread.ThreadWorker):
+class ThreadWorker(SendsAnswers, ProblemErrors, gthread.ThreadWorker):
     """gunicorn's gthread worker: requests read by the event loop, errors as problem+json."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -196,7 +200,10 @@ class ThreadWorker(ProblemErrors, gthread.ThreadWorker):
             self._drop(conn, problem_response(problem, None) if data else b"")
 
     def dispatch(self, conn, size: int | None) -> None:
-        """Hand a request read whole (``size`` bytes), or its head (``None``), to a thread."""
+        """Hand a request read whole (``size`` bytes), or its head (``None``), to a
+        thread; the answer to one read whole goes to an outbox, sent by the loop."""
+        if size is not None:
+            self.outboxes[conn] = Outbox(conn.sock)
         self.enqueue_req(conn)
 
     def handle_request(self, req, conn):
@@ -238,119 +245,19 @@ class ThreadWorker(ProblemErrors, gthread.ThreadWorker):
 # one goes to a thread, so that the loop goes on beating (gunicorn's heartbeat) and
 # serving its other connections while it is cleaned.
 INLINE_BODY_BYTES = 128 * 1024
-CLOSE_LINGER = 2.0  # seconds a closed connection is drained (gunicorn's close_graceful)
-
-
-class Outbox:
-    """Stands for a client's socket while the event loop answers its request: what the
-    response writes is kept here, and the loop sends it as fast as the client takes it
-    (a client that does not read its answer must not stop the loop)."""
-
-    def __init__(self, sock) -> None:
-        self.sock = sock
-        self.data = bytearray()
-
-    def sendall(self, data) -> None:
-        """Keep ``data`` to send."""
-        self.data += data
-
-    def send(self, data) -> int:
-        """Keep ``data`` to send (all of it)."""
-        self.data += data
-        return len(data)
-
-    def sendfile(self, file, offset: int = 0, count: int | None = None) -> int:
-        """Keep a file's bytes to send (static files: small)."""
-        file.seek(offset)
-        chunk = file.read(count) if count else file.read()
-        self.data += chunk
-        return len(chunk)
-
-    def __getattr__(self, name: str):
-        return getattr(self.sock, name)
 
 
 class InlineWorker(ThreadWorker):
-    """Requests read whole are answered in the event loop's own thread, and their
-    answers sent by the loop without blocking; threads only for larger or chunked
-    bodies (and a batch that streams).  See "Serving design, and why" in the README."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.outboxes: dict[gthread.TConn, Outbox] = {}
-        self.sending: dict[gthread.TConn, tuple[memoryview, float, bool]] = {}
+    """A candidate design, measured (README, "Serving design, and why"): a request read
+    whole is answered in the event loop's own thread, with no hand-off to a thread;
+    threads only for larger or chunked bodies (and a batch that streams)."""
 
     def dispatch(self, conn, size: int | None) -> None:
         """Answer a small request read whole here and now; hand the rest to a thread."""
         if size is None or size > INLINE_BODY_BYTES + self.head_limit:
-            self.enqueue_req(conn)
+            super().dispatch(conn, size)
             return
-        outbox = self.outboxes[conn] = Outbox(conn.sock)
-        try:
-            keep = self.handle(conn)
-        finally:
-            del self.outboxes[conn]
-        self._send(conn, memoryview(bytes(outbox.data)), keep, time.monotonic() + self.cfg.timeout)
-
-    def handle_request(self, req, conn):
-        """Serve one request; an inline one writes to its outbox, not the socket."""
-        outbox = self.outboxes.get(conn)
-        if outbox is None:
-            return super().handle_request(req, conn)
-        conn.sock = outbox
-        try:
-            return super().handle_request(req, conn)
-        finally:
-            conn.sock = outbox.sock
-
-    def _send(self, conn, data: memoryview, keep: bool, deadline: float) -> None:
-        try:
-            conn.sock.setblocking(False)
-            while data:
-                data = data[conn.sock.send(data) :]
-        except (BlockingIOError, InterruptedError):
-            self.sending[conn] = (data, deadline, keep)
-            self.poller.register(conn.sock, selectors.EVENT_WRITE, partial(self._on_writable, conn))
-            return
-        except OSError:
-            keep = None  # the client is gone
-        self._sent(conn, keep)
-
-    def _on_writable(self, conn, client) -> None:
-        data, deadline, keep = self.sending.pop(conn)
-        self.poller.unregister(client)
-        self._send(conn, data, keep, deadline)
-
-    def _sent(self, conn, keep: bool | None) -> None:
-        """The answer is out: keep the connection alive, or close it."""
-        if keep:
-            done = futures.Future()
-            done.set_result(True)
-            self.finish_request(conn, done)
-        elif keep is None:
-            self._drop(conn)
-        else:  # gunicorn's close_graceful, without blocking the loop
-            with contextlib.suppress(OSError):
-                conn.sock.shutdown(socket.SHUT_WR)
-            self.sending[conn] = (memoryview(b""), time.monotonic() + CLOSE_LINGER, False)
-            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_closing, conn))
-
-    def _on_closing(self, conn, client) -> None:
-        try:
-            more = conn.sock.recv(65536)
-        except (BlockingIOError, InterruptedError):
-            return
-        except OSError:
-            more = b""
-        if not more:
-            self.sending.pop(conn, None)
-            self._drop(conn)
-
-    def murder_pending(self) -> None:
-        """Also close connections whose answer was not taken in time."""
-        super().murder_pending()
-        now = time.monotonic()
-        for conn, (_, deadline, _) in list(self.sending.items()):
-            if now > deadline:
-                del self.sending[conn]
-                self._drop(conn)
+        self.outboxes[conn] = Outbox(conn.sock)
+        done = futures.Future()
+        done.set_result(self.handle(conn))
+        self.finish_request(conn, done)

@@ -151,11 +151,11 @@ SMALL_SEND_BUFFER = """
 import socket, sys
 from normalizer import server, workers
 from normalizer.settings import resolve
-read_request = workers.InlineWorker._read_request
+read_request = workers.ThreadWorker._read_request
 def small_send_buffer(self, conn):
     conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
     read_request(self, conn)
-workers.InlineWorker._read_request = small_send_buffer
+workers.ThreadWorker._read_request = small_send_buffer
 server.serve(resolve(None, {"port": sys.argv[1], "workers": "1", "threads": "1"}))
 """
 
