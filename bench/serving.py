@@ -43,7 +43,7 @@ DESIGNS = {
         "event loop reads each request whole and sends each answer; a thread of the pool cleans",
     ),
     "inline": (
-        "normalizer.workers.InlineWorker",
+        "bench.inline_worker.InlineWorker",
         2,
         "event loop reads each request whole, cleans it in its own thread and sends the "
         "answer; threads only for chunked or large bodies",

@@ -13,11 +13,9 @@ waiting at most the ``timeout`` setting.)
 by the event loop as the client takes it (:mod:`normalizer.sending`): a client that does
 not read its answer costs a buffer, not a thread.
 
-**Where a request is answered.**  :class:`ThreadWorker` (the one ``normalizer serve``
-runs) hands each request read whole to a thread of its pool.  :class:`InlineWorker`, a
-candidate measured against it, answers one of up to :data:`INLINE_BODY_BYTES` in the
-loop's own thread, as a sync worker would.  Why the one, with figures: "Serving design,
-and why" in the README.
+**Where a request is answered.**  In a thread of the worker's pool.  The designs
+measured against this one (a loop that also cleans, gunicorn's sync worker): "Serving
+design, and why" in the README, and ``bench/serving.py``.
 
 **Errors.**  Most errors reach the app and its one handler (:mod:`normalizer.problems`).
 A few never do: a request line too long (414), too many or too large header fields (431), a request
@@ -36,7 +34,6 @@ import selectors
 import ssl
 import time
 import uuid
-from concurrent import futures
 from functools import partial
 
 from gunicorn import util
@@ -238,26 +235,3 @@ class ThreadWorker(SendsAnswers, ProblemErrors, gthread.ThreadWorker):
                     problem = ApiError("request-timeout", detail)
                     answer = problem_response(problem, None)
                 self._drop(conn, answer)
-
-
-# Requests read whole up to this size are answered by the event loop's own thread
-# (:class:`InlineWorker`); a news article is 5-50 KB and cleans in 3-30 ms.  A larger
-# one goes to a thread, so that the loop goes on beating (gunicorn's heartbeat) and
-# serving its other connections while it is cleaned.
-INLINE_BODY_BYTES = 128 * 1024
-
-
-class InlineWorker(ThreadWorker):
-    """A candidate design, measured (README, "Serving design, and why"): a request read
-    whole is answered in the event loop's own thread, with no hand-off to a thread;
-    threads only for larger or chunked bodies (and a batch that streams)."""
-
-    def dispatch(self, conn, size: int | None) -> None:
-        """Answer a small request read whole here and now; hand the rest to a thread."""
-        if size is None or size > INLINE_BODY_BYTES + self.head_limit:
-            super().dispatch(conn, size)
-            return
-        self.outboxes[conn] = Outbox(conn.sock)
-        done = futures.Future()
-        done.set_result(self.handle(conn))
-        self.finish_request(conn, done)
