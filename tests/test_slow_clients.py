@@ -18,6 +18,7 @@ import pytest
 
 from normalizer import clean
 from normalizer.problems import PROBLEM_TYPES
+from normalizer.sending import Outbox
 from normalizer.workers import READ_TIMEOUT, request_complete
 from tests.conftest import NORMALIZER
 
@@ -196,3 +197,21 @@ def test_clients_that_do_not_read_their_answers_do_not_stop_the_worker(
         finally:
             for sock in readers:
                 sock.close()
+
+
+def test_an_outbox_keeps_every_write_in_order(tmp_path):
+    """Whatever gunicorn writes an answer with (sendall, send, sendfile for a file
+    response) lands in the outbox in order; nothing goes to the socket around it."""
+    path = tmp_path / "page.html"
+    path.write_bytes(b"0123456789")
+    left, right = socket.socketpair()
+    with left, right, path.open("rb") as file:
+        outbox = Outbox(left)
+        outbox.sendall(b"HTTP/1.1 200 OK\r\n\r\n")
+        assert outbox.send(b"<") == 1
+        assert outbox.sendfile(file, offset=2, count=5) == 5
+        assert outbox.data == b"HTTP/1.1 200 OK\r\n\r\n<23456"
+        assert outbox.fileno() == left.fileno()  # everything else is the socket's
+        right.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            right.recv(1)  # nothing was sent
