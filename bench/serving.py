@@ -160,7 +160,7 @@ def bench_serving(
             )
             results[design]["slow_clients"] = {
                 "ratio_p99": slow["ratio_p99"],
-                "quiet_p99_ms": slow["quiet"]["p99_ms"],
+                "quiet_p99_ms": [slow["quiet"]["p99_ms"], slow["quiet_after"]["p99_ms"]],
                 "with_tricklers_p99_ms": slow["with_tricklers"]["p99_ms"],
                 "failed_with_tricklers": slow["with_tricklers"]["failed"],
             }
