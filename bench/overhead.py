@@ -3,12 +3,11 @@
 The same articles as ``bench/http.py`` go through: plain ``ftfy.fix_text``; the baseline
 app (``bench/baseline_app.py``) called as WSGI; ``clean`` alone; ``clean`` with the
 answer's JSON; our app called as WSGI (multiprocess metrics on, as ``normalizer serve``
-runs it; within ``make bench``, where
-prometheus_client is imported earlier, the in-memory ones); and our app without its
-metrics, and without its access line.  The differences
-are what HTTP costs beyond cleaning, ours and the baseline's.  Each case runs over every
-article in a round, the cases interleaved; the figure is the best round (the least
-disturbed by other jobs on the machine), in milliseconds per article.
+runs it; within ``make bench``, where prometheus_client is imported earlier, the
+in-memory ones); and our app without its metrics, and without its access line.  The
+differences are what HTTP costs beyond cleaning, ours and the baseline's.  Each case runs
+over every article in a round, the cases interleaved; the figure is the best round (the
+least disturbed by other jobs on the machine), in milliseconds per article.
 
     python -m bench.overhead --rounds 15
 """
