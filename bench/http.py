@@ -23,6 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from normalizer.server import WORKER_CLASS
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SEEDS = sorted(p for p in (ROOT / "seeds").glob("0*.txt") if ".expected" not in p.name)
@@ -73,6 +75,20 @@ def _rss_kib(pid: int) -> dict:
     return figures
 
 
+def cpu_seconds(master: int) -> float:
+    """User and system CPU time used so far by ``master`` and its worker processes."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    pids = [master] + [int(pid) for pid in children.read_text().split()]
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a worker that just exited
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def worker_memory(master: int) -> list[dict]:
     children = Path(f"/proc/{master}/task/{master}/children")
     pids = [int(pid) for pid in children.read_text().split()] if children.exists() else []
@@ -103,6 +119,7 @@ def run_wrk(url: str, script: Path, seconds: int, connections: int) -> dict:
     )  # fmt: skip
     output = done.stdout
     figures = {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    figures["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
     for label in ("50%", "99%"):
         match = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s)", output)
         value, unit = float(match.group(1)), match.group(2)
@@ -146,7 +163,7 @@ def bench_http(seconds: int = 10, connections: int = 8, workers: int = 2, thread
         base_port = free_port()
         baseline = [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{base_port}",
                     "--workers", str(workers), "--threads", str(threads),
-                    "--worker-class", "normalizer.workers.ThreadWorker", "--preload",
+                    "--worker-class", WORKER_CLASS, "--preload",
                     "--chdir", str(ROOT), "bench.baseline_app:app"]  # fmt: skip
         for name, command, url_port, ready_path in (
             ("service", ours, port, "/readyz"),

@@ -20,7 +20,9 @@ import gazetteer
 from bench.cluster import bench_cluster
 from bench.hostile import bench_hostile
 from bench.http import bench_http
+from bench.overhead import bench_overhead
 from bench.reload import bench_start_and_reload
+from bench.serving import DESIGNS, bench_serving
 from bench.slow_clients import bench_slow_clients
 from bench.synthetic import write_synthetic
 from normalizer import clean, warm_up
@@ -173,6 +175,8 @@ def main() -> None:
     parser.add_argument("--reloads", type=int, default=25)
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--http-threads", type=int, default=2)
+    parser.add_argument("--skip-serving", action="store_true")
+    parser.add_argument("--serving-designs", default=",".join(DESIGNS))
     parser.add_argument("--skip-cluster", action="store_true")
     parser.add_argument("--cluster-articles", type=int, default=10_000)
     parser.add_argument("--cluster-repeat", type=int, default=3)
@@ -191,6 +195,9 @@ def main() -> None:
         report["slow_clients"] = bench_slow_clients()
     if not args.skip_http:
         report["http"] = bench_http(seconds=args.http_seconds, threads=args.http_threads)
+        report["http_overhead"] = bench_overhead()
+    if not args.skip_serving:
+        report["serving_designs"] = bench_serving(args.serving_designs.split(","))
     if not args.skip_cluster:
         report["cluster"] = bench_cluster(args.cluster_articles, args.cluster_repeat)
     print(json.dumps(report, indent=2))

@@ -9,6 +9,7 @@ Without that variable (tests, a single process) the ordinary in-memory registry 
 
 from __future__ import annotations
 
+import functools
 import os
 
 from prometheus_client import (
@@ -55,21 +56,29 @@ def observe_reload(ok: bool) -> None:
     RELOADS.labels("ok" if ok else "failed").inc()
 
 
+@functools.lru_cache(maxsize=256)  # bounded: a method name comes from the client
+def _child(metric, *labels: str):
+    """``metric.labels(*labels)``, looked up once: label values here come from a small
+    fixed set (routes, status codes, categories), and ``labels`` checks and locks on
+    every call (about a third of the metrics' cost per request)."""
+    return metric.labels(*labels)
+
+
 def observe_request(method: str, endpoint: str, status: int, seconds: float) -> None:
     """Count one answered request (``endpoint`` is the route, never the raw path)."""
-    REQUESTS.labels(method, endpoint, str(status)).inc()
-    DURATION.labels(endpoint).observe(seconds)
+    _child(REQUESTS, method, endpoint, str(status)).inc()
+    _child(DURATION, endpoint).observe(seconds)
 
 
 def observe_result(result: dict) -> None:
     """Count the changes of one cleaning, by category."""
     for category, count in result["stats"].get("changes_by_category", {}).items():
-        CHANGES.labels(category).inc(count)
+        _child(CHANGES, category).inc(count)
 
 
 def observe_batch_line(ok: bool) -> None:
     """Count one answered batch line."""
-    BATCH_LINES.labels("ok" if ok else "error").inc()
+    _child(BATCH_LINES, "ok" if ok else "error").inc()
 
 
 class _GazetteerInfo:

@@ -13,13 +13,15 @@ shared.  On SIGTERM the master stops accepting connections and lets in-flight re
 a streaming batch included, finish within ``graceful_timeout`` (our ``timeout``
 setting) before it exits with 0.
 
-Why ``gthread`` workers rather than ``sync``: a batch answer streams for as long as its
-input lasts, and a sync worker busy with one request cannot send gunicorn its
-heartbeat, so it would be killed after ``timeout`` seconds.  A gthread worker's main
-loop keeps beating while its threads work, keeps connections alive for clients that
-reuse them, and a slow client holds one thread, not a whole process.  Cleaning is
+Why our own worker (:class:`normalizer.workers.ThreadWorker`, built on gunicorn's
+``gthread``): its event loop reads each request whole before a thread sees it, and sends
+each answer as the client takes it, so a slow or idle client costs a socket, not a
+thread; the threads only clean.  A batch answer streams for as long as its input lasts,
+and a ``sync`` worker busy with one request cannot send gunicorn its heartbeat (it would
+be killed after ``timeout`` seconds); the gthread loop keeps beating.  Cleaning is
 CPU-bound and the GIL serializes it within a process, so parallelism comes from the
-workers (one per core by default) and a few threads per worker suffice.
+workers (one per core by default) and a few threads per worker suffice.  The designs
+measured against it: "Serving design, and why" in the README.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when imp
 # Enough words (8 or more) that the language stage runs langdetect, whose profiles load
 # lazily: warming up in the master lets the workers share them too.
 WARM_UP_TEXT = "Foreign Minister Mevlut Cavusoglu met Khalifa Hifter in Sirt on Monday morning."
+WORKER_CLASS = "normalizer.workers.ThreadWorker"  # the design, and why: in the README
 log = logging.getLogger("normalizer.server")
 
 
@@ -118,7 +121,7 @@ def gunicorn_options(settings: dict[str, Any]) -> dict[str, Any]:
     options = {
         "bind": [f"{host}:{settings['port']}"],
         "workers": settings["workers"],
-        "worker_class": "normalizer.workers.ThreadWorker",  # gthread, errors as problem+json
+        "worker_class": WORKER_CLASS,
         "threads": settings["threads"],
         "timeout": settings["timeout"],
         "graceful_timeout": settings["timeout"],

@@ -370,9 +370,19 @@ class _CurrentStderr(logging.StreamHandler):
 
 
 class _JsonFormatter(logging.Formatter):
+    """One JSON object per line, its time formatted once a second, not on every line."""
+
+    _second: tuple[int, str] = (-1, "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        second = int(record.created)
+        if self._second[0] != second:
+            self._second = (second, super().formatTime(record, "%Y-%m-%dT%H:%M:%S%z"))
+        return self._second[1]
+
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": self.formatTime(record),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

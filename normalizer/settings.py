@@ -165,7 +165,8 @@ SETTINGS: tuple[Setting, ...] = (
         "threads",
         "2",
         _integer(1, 256),
-        "threads per worker (requests worked on at once; a waiting connection takes none)",
+        "threads per worker (requests cleaned at once; a connection that is sending its request "
+        "or reading its answer takes none)",
     ),
     Setting("max_body_bytes", "10MiB", parse_size, "largest request body of POST /v1/clean (413)"),
     Setting(

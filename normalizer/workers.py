@@ -5,10 +5,17 @@ which then waits for the request: a client that sends its request one byte a sec
 nothing) holds that thread for as long as it likes, and a few such clients (workers ×
 threads) stop the service.  Here the worker's event loop reads each request's head, and
 a body of known length up to :data:`BUFFERED_BODY_BYTES`, without blocking, alongside
-every other connection; only a request read whole goes to a thread, which then only
-computes and writes.  A request not read whole within :data:`READ_TIMEOUT` seconds is
-answered 408 and closed.  (A larger or chunked body is read by the thread, each read
+every other connection.  A request not read whole within :data:`READ_TIMEOUT` seconds is
+answered 408 and closed.  (A larger or chunked body is read by a thread, each read
 waiting at most the ``timeout`` setting.)
+
+**Slow readers.**  The answer to a request read whole is written to an outbox and sent
+by the event loop as the client takes it (:mod:`normalizer.sending`): a client that does
+not read its answer costs a buffer, not a thread.
+
+**Where a request is answered.**  In a thread of the worker's pool.  The designs
+measured against this one (a loop that also cleans, gunicorn's sync worker): "Serving
+design, and why" in the README, and ``bench/serving.py``.
 
 **Errors.**  Most errors reach the app and its one handler (:mod:`normalizer.problems`).
 A few never do: a request line too long (414), too many or too large header fields (431), a request
@@ -34,6 +41,7 @@ from gunicorn.http import errors
 from gunicorn.workers import gthread
 
 from normalizer.problems import PROBLEM_MEDIA_TYPE, ApiError, json_bytes
+from normalizer.sending import Outbox, SendsAnswers
 
 # gunicorn's exceptions, most specific first: (class, problem slug, status).
 _SERVER_ERRORS = (
@@ -104,6 +112,19 @@ _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d{1,12})[ \t]*\r\n", 
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding:", re.I)
 
 
+def request_buffered(data: bytes | bytearray) -> bool:
+    """Whether ``data`` (a request :func:`request_complete` accepted) holds its whole
+    body: a head without a body, or with a body of known length read here."""
+    end = data.find(HEAD_END)
+    if end < 0:
+        return False
+    head = bytes(data[: end + 2])
+    if _CHUNKED.search(head):
+        return False
+    length = _CONTENT_LENGTH.search(head)
+    return length is None or int(length.group(1)) <= BUFFERED_BODY_BYTES
+
+
 def request_complete(data: bytes | bytearray, head_limit: int) -> bool:
     """Whether ``data`` holds a whole request head, and its body when that is buffered
     here; also True when the head is over ``head_limit`` (the parser will refuse it)."""
@@ -117,7 +138,7 @@ def request_complete(data: bytes | bytearray, head_limit: int) -> bool:
     return len(data) >= end + 4 + int(length.group(1))
 
 
-class ThreadWorker(ProblemErrors, gthread.ThreadWorker):
+class ThreadWorker(SendsAnswers, ProblemErrors, gthread.ThreadWorker):
     """gunicorn's gthread worker: requests read by the event loop, errors as problem+json."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -170,10 +191,17 @@ class ThreadWorker(ProblemErrors, gthread.ThreadWorker):
             conn.init()  # blocking from here on, in a thread
             conn.parser.unreader.unread(bytes(data))
             conn.data_ready = True
-            self.enqueue_req(conn)
+            self.dispatch(conn, len(data) if request_buffered(data) else None)
         elif not chunk:
             problem = ApiError("bad-request", "The request ended before its head was complete.")
             self._drop(conn, problem_response(problem, None) if data else b"")
+
+    def dispatch(self, conn, size: int | None) -> None:
+        """Hand a request read whole (``size`` bytes), or its head (``None``), to a
+        thread; the answer to one read whole goes to an outbox, sent by the loop."""
+        if size is not None:
+            self.outboxes[conn] = Outbox(conn.sock)
+        self.enqueue_req(conn)
 
     def handle_request(self, req, conn):
         """Serve one request; each read of the rest of its body waits at most ``timeout``

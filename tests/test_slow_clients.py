@@ -11,11 +11,14 @@ import contextlib
 import http.client
 import json
 import socket
+import sys
 import time
 
 import pytest
 
+from normalizer import clean
 from normalizer.problems import PROBLEM_TYPES
+from normalizer.sending import Outbox
 from normalizer.workers import READ_TIMEOUT, request_complete
 from tests.conftest import NORMALIZER
 
@@ -141,3 +144,74 @@ def test_a_body_that_stalls_in_a_thread_is_answered_400_after_the_timeout(
             assert response.status == 400
             assert json.loads(response.read())["type"] == PROBLEM_TYPES["bad-request"].uri
         assert clean_request(port)[0] == 200  # the one thread is free again
+
+
+# ``normalizer serve`` with each accepted socket's send buffer made small: on loopback the
+# kernel would otherwise take a whole answer (megabytes) whether or not the client reads.
+SMALL_SEND_BUFFER = """
+import socket, sys
+from normalizer import server, workers
+from normalizer.settings import resolve
+read_request = workers.ThreadWorker._read_request
+def small_send_buffer(self, conn):
+    conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    read_request(self, conn)
+workers.ThreadWorker._read_request = small_send_buffer
+server.serve(resolve(None, {"port": sys.argv[1], "workers": "1", "threads": "1"}))
+"""
+
+
+def test_clients_that_do_not_read_their_answers_do_not_stop_the_worker(
+    start_server, new_port, small_gazetteer
+):
+    """Answers the event loop wrote are sent as the client takes them: three clients
+    that do not read meanwhile leave the one worker (one thread) free for others, and
+    each still gets its whole answer once it reads."""
+    port = new_port()
+    argv = [sys.executable, "-c", SMALL_SEND_BUFFER, str(port)]
+    text = "Khalifa Hifter met Lavrov in Sirt. " * 600  # 21 KB; an answer of about 300 KB
+    body = text.encode()
+    expected = clean(text, gazetteer=small_gazetteer[1]).text
+    assert "Hifter" not in expected
+    head = (
+        b"POST /v1/clean HTTP/1.1\r\nHost: test\r\nContent-Type: text/plain\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(body)
+    )
+    with start_server(argv, port, env={"NORMALIZER_GAZETTEER": small_gazetteer[0]}):
+        readers = []
+        try:
+            for _ in range(3):
+                sock = socket.socket()
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.settimeout(HANG)
+                sock.connect(("127.0.0.1", port))
+                sock.sendall(head + body)
+                readers.append(sock)
+            status, answer = clean_request(port)
+            assert status == 200 and answer["text"] == "Khalifa Haftar met Lavrov."
+            for sock in readers:
+                response = http.client.HTTPResponse(sock, method="POST")
+                response.begin()
+                assert response.status == 200
+                assert json.loads(response.read())["text"] == expected
+        finally:
+            for sock in readers:
+                sock.close()
+
+
+def test_an_outbox_keeps_every_write_in_order(tmp_path):
+    """Whatever gunicorn writes an answer with (sendall, send, sendfile for a file
+    response) lands in the outbox in order; nothing goes to the socket around it."""
+    path = tmp_path / "page.html"
+    path.write_bytes(b"0123456789")
+    left, right = socket.socketpair()
+    with left, right, path.open("rb") as file:
+        outbox = Outbox(left)
+        outbox.sendall(b"HTTP/1.1 200 OK\r\n\r\n")
+        assert outbox.send(b"<") == 1
+        assert outbox.sendfile(file, offset=2, count=5) == 5
+        assert outbox.data == b"HTTP/1.1 200 OK\r\n\r\n<23456"
+        assert outbox.fileno() == left.fileno()  # everything else is the socket's
+        right.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            right.recv(1)  # nothing was sent
