@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gazetteer import folding
-from normalizer import problems
+from normalizer import problems, protected
 from normalizer.script_data import (
     NON_LATIN_LETTER,
     has_non_latin_letter,
@@ -80,6 +80,22 @@ def test_fold_and_match_text_match_their_definitions(text):
 @given(MIXED_TEXT)
 def test_words_match_the_word_pattern(text):
     assert language.words_of(text) == REFERENCE_WORD.findall(text.lower())
+
+
+NEEDLES = sorted(
+    {needle for _, needles, _ in protected.PATTERNS for needle in needles}
+    | set(protected._TITLE_WORDS)
+)
+NEEDLE_PIECES = st.sampled_from(
+    [*NEEDLES, "In Russian", "BOOK", "entitled", "ww", "doi", ":/", "/", " ", "a", "ß", "İ", "ſ"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(NEEDLE_PIECES, max_size=12).map("".join) | MIXED_TEXT)
+def test_protected_needles_are_found_as_substring_tests_find_them(text):
+    lower = text.lower()
+    assert protected.needles_in(lower) == {needle for needle in NEEDLES if needle in lower}
 
 
 def reference_letter_scripts(text: str) -> dict[str, int]:
