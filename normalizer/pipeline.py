@@ -82,9 +82,7 @@ STAGES: tuple[Stage, ...] = (
         # Double quotes, their counts and the letter or space beside each stay.  A
         # footnote mark is judged by the capitals of the word before it, which a rewrite
         # may change; a quote style rewrites the apostrophes a name may bring.
-        after_letter_edits=lambda text, options: (
-            "*" in text or options.quote_style != "preserve"
-        ),
+        after_letter_edits=lambda text, options: "*" in text or options.quote_style != "preserve",
     ),
     Stage(
         "entity",

@@ -136,6 +136,7 @@ _QUOTED = regex.compile(
     r"|\"(?P<body>[^\"\n]{1,400})\""
 )
 
+
 def _needle_finder(needles) -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for needle in needles:
