@@ -130,13 +130,13 @@ def letters_for_letters(text: str, edits: list[Edit]) -> bool:
 def _letters_only(piece: str) -> bool:
     if not piece or not piece[0].isalpha() or not piece[-1].isalpha():
         return False
-    return piece.isalpha() or all(
-        char.isalpha() or char in _BETWEEN_LETTERS or unicodedata.category(char).startswith("M")
-        for char in piece
+    if piece.isalpha():
+        return True
+    # A name's words run together (four replaces: 0.3 µs, a translate table 1.3 µs).
+    letters = piece.replace(" ", "").replace("-", "").replace("'", "").replace("’", "")
+    return letters.isalpha() or all(
+        char.isalpha() or unicodedata.category(char).startswith("M") for char in letters
     )
-
-
-_BETWEEN_LETTERS = " -'’"
 
 
 def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tuple[list, int]:
