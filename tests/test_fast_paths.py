@@ -80,6 +80,21 @@ def test_fold_and_match_text_match_their_definitions(text):
 @given(MIXED_TEXT)
 def test_words_match_the_word_pattern(text):
     assert language.words_of(text) == REFERENCE_WORD.findall(text.lower())
+    # A paragraph's judgement takes its script from the same runs as its words.
+    assert language._words_and_script(text) == (
+        REFERENCE_WORD.findall(text.lower()),
+        bool(NON_LATIN_LETTER.search(text)),
+    )
+
+
+def test_lower_case_keeps_every_letter_of_another_script_and_makes_none():
+    mismatched = [
+        hex(code)
+        for code in range(0x110000)
+        if bool(NON_LATIN_LETTER.search(chr(code)))
+        != bool(NON_LATIN_LETTER.search(chr(code).lower()))
+    ]
+    assert mismatched == []
 
 
 NEEDLES = sorted(
