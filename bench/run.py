@@ -28,6 +28,7 @@ from bench.synthetic import write_synthetic
 from normalizer import clean, warm_up
 from normalizer.foreign_passages import clear_caches
 from normalizer.stages.language import detect, judge
+from normalizer.transliteration import _spellings as debris_spellings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(p for p in (ROOT / "seeds").glob("0*.txt") if ".expected" not in p.name)
@@ -39,6 +40,8 @@ def _reset_caches() -> None:
     judge.cache_clear()
     detect.cache_clear()
     clear_caches()
+    # Not per paragraph, but the same few letters of debris in the same articles.
+    debris_spellings.cache_clear()
 
 
 def timings(function, texts: list[str], repeat: int, reset=None) -> list[float]:

@@ -28,6 +28,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import ahocorasick
 import regex
 
 from normalizer.changes import Edit, Flag
@@ -50,10 +51,6 @@ _FILE_TYPES = (
     "xls", "xlsx", "ppt", "pptx", "json", "xml", "zip", "py", "js", "mp4", "mp3",
 )  # fmt: skip
 _LANGUAGE_NAMES = _LANGUAGES[3:-1].lower().split("|")
-_LANGUAGE_OF_NEEDLE = {
-    **{name: name for name in _LANGUAGE_NAMES},
-    **{f"in {name}": name for name in _LANGUAGE_NAMES},
-}
 
 #: (kind, needles, pattern): a pattern runs only on a text holding one of its needles
 #: (lower case) — most news holds no link at all, and a substring test costs nothing
@@ -140,6 +137,22 @@ _QUOTED = regex.compile(
     r"«(?P<body>[^»\n]{1,400})»|“(?P<body>[^”\n]{1,400})”|„(?P<body>[^“”\n]{1,400})[“”]"
     r"|\"(?P<body>[^\"\n]{1,400})\""
 )
+
+
+def _needle_finder(needles) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    return automaton
+
+
+# Every needle above and every title word, found in one pass over the lower-cased text:
+# one Aho-Corasick walk (C) instead of ~50 substring scans of it and the Python around
+# them (0.78 -> 0.43 ms over the five seeds; 25 µs of every call on a short text).
+_NEEDLES = _needle_finder(
+    {needle for _, needles, _ in PATTERNS for needle in needles} | set(_TITLE_WORDS)
+)
 _LINE = regex.compile(r"[^\n]*\S")
 _LETTER = regex.compile(r"\p{L}")
 _FOREIGN_LETTER = regex.compile(_NON_LATIN)
@@ -180,16 +193,15 @@ class Span:
 def find_protected(text: str) -> tuple[Span, ...]:
     """Every protected span of ``text``, sorted by start (spans may nest)."""
     spans: list[Span] = []
-    lower = text.lower()
-    languages = {name for name in _LANGUAGE_NAMES if name in lower}
+    present = needles_in(text.lower())
     for kind, needles, pattern in PATTERNS:
-        if not any(_holds(needle, lower, languages) for needle in needles):
+        if present.isdisjoint(needles):
             continue
         for match in pattern.finditer(text):
             start, end = match.span("body") if "body" in pattern.groupindex else match.span()
             if end > start:
                 spans.append(Span(start, end, kind))
-    title_words = [word for word in _TITLE_WORDS if word in lower]
+    title_words = [word for word in _TITLE_WORDS if word in present]
     if title_words:
         spans += _titles(text, title_words)
     if "." in text:
@@ -211,14 +223,14 @@ def find_protected(text: str) -> tuple[Span, ...]:
     return tuple(kept)
 
 
-def _holds(needle: str, lower: str, languages: set[str]) -> bool:
-    """Whether ``lower`` holds ``needle``; "in russian" is looked for only where
-    "russian" is (``languages``: the language names ``lower`` holds), as most news
-    names no language: 19 scans of the text saved."""
-    name = _LANGUAGE_OF_NEEDLE.get(needle)
-    if name is None:
-        return needle in lower
-    return name in languages and (name == needle or needle in lower)
+def needles_in(lower: str) -> set[str]:
+    """Which of the patterns' needles and the title words the lower-cased text holds:
+    exactly those ``needle in lower`` is true for.
+
+    >>> sorted(needles_in("see www.example.com, the book in russian"))
+    ['book', 'in russian', 'russian', 'www.']
+    """
+    return {needle for _, needle in _NEEDLES.iter(lower)} if lower else set()
 
 
 def _titles(text: str, words: list[str]) -> list[Span]:

@@ -169,8 +169,15 @@ def spellings(fragment: str, script: str, *, limit: int = 256) -> list[str]:
     >>> "war" in spellings("ور", "Arabic")
     True
     """
+    return list(_spellings(fragment, script, limit))
+
+
+# Pure: the same few letters of debris recur (وا, أو), and writing out a few hundred
+# spellings with a sort per letter costs about 70 µs each time.
+@functools.lru_cache(maxsize=1024)
+def _spellings(fragment: str, script: str, limit: int) -> tuple[str, ...]:
     if script not in SCHEMES:
-        return []
+        return ()
     table, abjad = SCHEMES[script]
     letters = _MARKS.sub("", fragment).lower()
     options: list[list[tuple[int, str]]] = []
@@ -192,4 +199,4 @@ def spellings(fragment: str, script: str, *, limit: int = 256) -> list[str]:
                     grown[key] = cost + rank
         kept = sorted(grown, key=lambda key: (grown[key], key))[:limit]
         partial = {key: grown[key] for key in kept}
-    return [written for written in partial if written]
+    return tuple(written for written in partial if written)

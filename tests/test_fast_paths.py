@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gazetteer import folding
-from normalizer import problems
+from normalizer import problems, protected
 from normalizer.script_data import (
     NON_LATIN_LETTER,
     has_non_latin_letter,
@@ -80,6 +80,37 @@ def test_fold_and_match_text_match_their_definitions(text):
 @given(MIXED_TEXT)
 def test_words_match_the_word_pattern(text):
     assert language.words_of(text) == REFERENCE_WORD.findall(text.lower())
+    # A paragraph's judgement takes its script from the same runs as its words.
+    assert language._words_and_script(text) == (
+        REFERENCE_WORD.findall(text.lower()),
+        bool(NON_LATIN_LETTER.search(text)),
+    )
+
+
+def test_lower_case_keeps_every_letter_of_another_script_and_makes_none():
+    mismatched = [
+        hex(code)
+        for code in range(0x110000)
+        if bool(NON_LATIN_LETTER.search(chr(code)))
+        != bool(NON_LATIN_LETTER.search(chr(code).lower()))
+    ]
+    assert mismatched == []
+
+
+NEEDLES = sorted(
+    {needle for _, needles, _ in protected.PATTERNS for needle in needles}
+    | set(protected._TITLE_WORDS)
+)
+NEEDLE_PIECES = st.sampled_from(
+    [*NEEDLES, "In Russian", "BOOK", "entitled", "ww", "doi", ":/", "/", " ", "a", "ß", "İ", "ſ"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(NEEDLE_PIECES, max_size=12).map("".join) | MIXED_TEXT)
+def test_protected_needles_are_found_as_substring_tests_find_them(text):
+    lower = text.lower()
+    assert protected.needles_in(lower) == {needle for needle in NEEDLES if needle in lower}
 
 
 def reference_letter_scripts(text: str) -> dict[str, int]:
@@ -285,3 +316,69 @@ def test_json_bytes_match_their_definition_on_every_code_point_and_result():
         assert problems.json_bytes(value) == reference_json_bytes(value), value
     result = clean("Khalifa Hifter met Sergei Lavrov in Sirt. Then Hifter left “Sirt .")
     assert problems.json_bytes(result.to_dict()) == reference_json_bytes(result.to_dict())
+
+
+# Text for the stages the pipeline passes over after letters-for-letters edits: the
+# characters they act on (line-end spaces, blank lines, invisible and bidirectional
+# controls, quotes, footnote marks) beside words a rewrite may replace.
+LAYOUT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *["Hifter", "hifter", "HIFTER", "State", "Sirt", "x", "Ω", "حفتر", "O'Brien", "1"],
+            *[" ", "  ", "\t", "\n", "\r\n", "\n\n\n", " \n", "\u00a0", "\u200b", "\u202e"],
+            *["“", "”", '"', "'", "’", "*", " * ", "\n* note", ".", ",", "(", ")", "-", "…"],
+        ]
+    ),
+    max_size=30,
+).map("".join)
+LETTER_REPLACEMENTS = st.sampled_from(
+    [
+        *["Haftar", "haftar", "Al-Wefaq", "Government of National Accord", "Çavuşoğlu", "GNA"],
+        *["O'Brien", "Haftar’s successor", "e\u0301e", "Ωmega", "حفتر", "x"],
+    ]
+)
+
+
+def _stage_result(stage, text: str, options):
+    from gazetteer import load_default
+    from normalizer.context import Context, DocumentState
+
+    context = Context(text, options, load_default(), DocumentState())
+    stage.run(context)
+    return context
+
+
+@settings(max_examples=600, deadline=None)
+@given(LAYOUT_TEXT, st.data())
+def test_stages_passed_over_after_letter_edits_would_have_found_nothing(text, data):
+    # The pipeline skips such a stage when its last run edited nothing and only
+    # letters-for-letters edits came after: a run on the new text must find no edit and
+    # the same flags, in the coordinates of the text before.
+    from normalizer.changes import Edit
+    from normalizer.options import CleanOptions
+    from normalizer.pipeline import STAGES, letters_for_letters
+
+    words = [match.span() for match in re.finditer(r"[^\W\d_]+", text)]
+    if not words:
+        return
+    start, end = data.draw(st.sampled_from(words))
+    replacement = data.draw(LETTER_REPLACEMENTS)
+    if not letters_for_letters(text, [Edit(start, end, replacement, "entity.alias", "")]):
+        return
+    after = text[:start] + replacement + text[end:]
+    shift = len(replacement) - (end - start)
+    for options in (CleanOptions(), CleanOptions(quote_style="straight")):
+        for stage in (stage for stage in STAGES if stage.after_letter_edits is not None):
+            before_run = _stage_result(stage, text, options)
+            if before_run.edits or stage.after_letter_edits(after, options):
+                continue  # the pipeline runs the stage again
+            after_run = _stage_result(stage, after, options)
+            assert after_run.edits == [], (stage.name, after)
+            for flag in after_run.flags:  # a flag never touches the rewritten word
+                assert flag.end <= start or flag.start >= start + len(replacement)
+            moved_back = [
+                (f.start - shift * (f.start > start), f.end - shift * (f.start > start), f.rule,
+                 f.message)
+                for f in after_run.flags
+            ]  # fmt: skip
+            assert moved_back == [(f.start, f.end, f.rule, f.message) for f in before_run.flags]

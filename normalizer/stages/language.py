@@ -22,8 +22,8 @@ from gazetteer.index import default_cache_dir, read_cached, write_cached
 from normalizer.context import Context
 from normalizer.script_data import (
     NON_ASCII_RUN,
+    NON_LATIN_LETTER,
     SCRIPTS,
-    has_non_latin_letter,
     letter_scripts,
 )
 
@@ -52,22 +52,39 @@ _LETTERS_AND_APOSTROPHES = str.maketrans(
 )
 
 
-def _blank_non_word(match: regex.Match) -> str:
-    stretch = match.group()
-    return stretch if _WORD_CHAR.search(stretch) else " " * len(stretch)
-
-
 def words_of(text: str) -> list[str]:
     """The words of ``text``, lower case: runs of letters, with one inner apostrophe.
 
     >>> words_of("Haftar’s “forces” don't-stop 1,000 Çavuşoğlu")
     ['haftar', 's', 'forces', "don't", 'stop', 'çavuşoğlu']
     """
+    return _words_and_script(text)[0]
+
+
+def _words_and_script(text: str) -> tuple[list[str], bool]:
+    """:func:`words_of` and ``has_non_latin_letter(text)``, told from the same non-ASCII
+    runs: a letter of another script lower-cases to one (every code point checked in
+    ``tests/test_fast_paths.py``), and the runs blanked for words hold no letter."""
     lowered = text.lower()
+    if lowered.isascii():
+        return _ascii_words(lowered), False
+    foreign: list[bool] = []
+
+    def blank_non_word(match: regex.Match) -> str:
+        stretch = match.group()
+        if not _WORD_CHAR.search(stretch):
+            return " " * len(stretch)
+        if not foreign and NON_LATIN_LETTER.search(stretch):
+            foreign.append(True)
+        return stretch
+
+    lowered = NON_ASCII_RUN.sub(blank_non_word, lowered)
     if not lowered.isascii():
-        lowered = NON_ASCII_RUN.sub(_blank_non_word, lowered)
-        if not lowered.isascii():
-            return _WORD.findall(lowered)
+        return _WORD.findall(lowered), bool(foreign)
+    return _ascii_words(lowered), bool(foreign)
+
+
+def _ascii_words(lowered: str) -> list[str]:
     # In ASCII, words are the letter runs between other characters, except where an
     # apostrophe joins two runs: split on the rest (2.5x faster than findall) and let
     # the pattern take apart only the pieces holding an apostrophe.
@@ -179,8 +196,8 @@ def _main_script(text: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def judge(body: str, may_detect: bool = True) -> Judgement:
     """Judge one paragraph; cached, so the entity and language stages share the work."""
-    words = words_of(body)
-    script = _main_script(body) if has_non_latin_letter(body) else "Latin"
+    words, non_latin = _words_and_script(body)
+    script = _main_script(body) if non_latin else "Latin"
     if len(words) < MIN_WORDS:
         return Judgement("", 0.0, script, False)
     if script == "Latin" and _english_words(words) >= ENGLISH_SHARE * len(words):

@@ -277,15 +277,18 @@ def variant_readings(
         token = prefix + _cased(middle, prefix) + tail
         if not matcher.may_spell(token):
             continue
-        for reading in _variant_evidence(token, foreign, before, after, gazetteer):
+        # An entity keeps the reading of its plainest spelling: later spellings of it
+        # (most of the hundreds share its key) are not weighed again.
+        for reading in _variant_evidence(token, foreign, before, after, gazetteer, found):
             found.setdefault(reading.entity.id, reading)
     return list(found.values())
 
 
-def _variant_evidence(token: str, foreign: str, before: str, after: str, gazetteer):
+def _variant_evidence(token: str, foreign: str, before: str, after: str, gazetteer, known=()):
+    """The readings of ``token`` as entities other than those in ``known``."""
     readings_found: dict[str, Reading] = {}
     for match in gazetteer.matcher.resolve(token):
-        if match.cost > 0 or match.entity.id in readings_found:
+        if match.cost > 0 or match.entity.id in readings_found or match.entity.id in known:
             continue  # only the same key: the foreign letters already cost a guess
         if decide(intrinsic(match))[0] == 0:
             continue  # a guard blocked it (Lavrova, an English word)
