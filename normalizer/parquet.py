@@ -57,6 +57,7 @@ FLAG = pa.struct(
 STATS = pa.struct(
     [
         ("passes", pa.int64()),
+        ("settled", pa.bool_()),
         ("changes", pa.int64()),
         ("flags", pa.int64()),
         ("changes_by_category", pa.map_(pa.string(), pa.int64())),

@@ -139,8 +139,10 @@ def _letters_only(piece: str) -> bool:
     )
 
 
-def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tuple[list, int]:
-    """Run the stages to a fixed point; return the flags (input offsets) and passes made.
+def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tuple[list, int, bool]:
+    """Run the stages to a fixed point; return the flags (input offsets), the passes
+    made, and whether the text settled (False: :data:`MAX_PASSES` stopped a stage that
+    still had work, and cleaning the output again may change it).
 
     A stage runs again only when the text changed since it last ran — by another
     stage, or by itself when it is not ``self_idempotent`` or had edits wait.  Each
@@ -184,12 +186,14 @@ def _run_passes(log: ChangeLog, options: CleanOptions, gazetteer, state) -> tupl
                     if other is not stage:
                         dirty[other.name] = True
                         moved[other.name] |= not letters or other.after_letter_edits is None
+    settled = not any(dirty[stage.name] for stage in enabled if stage.edits)
     for stage in enabled:
         if not stage.edits:
             context = Context(log.text, options, gazetteer, state)
             stage.run(context)
             flags[stage.name] = [with_flag_offsets(flag, log) for flag in context.flags]
-    return [flag for stage_flags in flags.values() for flag in stage_flags], max(passes, 1)
+    found = [flag for stage_flags in flags.values() for flag in stage_flags]
+    return found, max(passes, 1), settled
 
 
 def clean(
@@ -220,13 +224,14 @@ def clean(
         gazetteer = default_gazetteer()
     log = ChangeLog(text)
     state = DocumentState()
-    flags, passes = _run_passes(log, options, gazetteer, state)
+    flags, passes, settled = _run_passes(log, options, gazetteer, state)
     changes = tuple(log.changes)
     flags = tuple(sorted(flags, key=lambda flag: (flag.start, flag.end, flag.rule)))
     if options.offsets == "utf16":
         changes, flags = in_utf16_units(text, changes, flags)
     stats = {
         "passes": passes,
+        "settled": settled,
         "changes": len(changes),
         "flags": len(flags),
         "changes_by_category": dict(sorted(Counter(c.category for c in changes).items())),

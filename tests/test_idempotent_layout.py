@@ -94,3 +94,16 @@ def test_headline_repeats_inside_caption_blocks_settle():
     result = check_settled("Headline\n\n" + unit * 20 + "The end.")
     assert result.text == "Headline\n\nThe end."
     assert {change.rule for change in result.changes} == {"boilerplate.photo_caption"}
+
+
+def test_stats_say_whether_the_text_settled(monkeypatch):
+    """``stats.settled``: true at a fixed point; false when the cap stopped a stage that
+    still had work (here a cap of one pass, before the entity rewrite's second pass)."""
+    import normalizer.pipeline as pipeline
+
+    text = "Khalifa Hifter met Sergei Lavrov in Sirt."
+    assert clean(text).stats["settled"] is True
+    monkeypatch.setattr(pipeline, "MAX_PASSES", 1)
+    capped = clean(text)
+    assert capped.stats["passes"] == 1
+    assert capped.stats["settled"] is False
