@@ -21,6 +21,17 @@ from functools import partial
 CLOSE_LINGER = 2.0  # seconds a closed connection is drained (gunicorn's close_graceful)
 
 
+def receive(sock) -> bytes | None:
+    """What a non-blocking ``sock`` has to read: None when nothing yet, ``b""`` at the end
+    of the stream or on a socket error (the connection is done either way)."""
+    try:
+        return sock.recv(65536)
+    except (BlockingIOError, InterruptedError):
+        return None
+    except OSError:
+        return b""
+
+
 class Outbox:
     """Stands for a client's socket while its request is answered: what the response
     writes is kept here, for the event loop to send."""
@@ -115,12 +126,9 @@ class SendsAnswers:
             self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_closing, conn))
 
     def _on_closing(self, conn, client) -> None:
-        try:
-            more = conn.sock.recv(65536)
-        except (BlockingIOError, InterruptedError):
+        more = receive(conn.sock)
+        if more is None:
             return
-        except OSError:
-            more = b""
         if not more:
             self.sending.pop(conn, None)
             self._drop(conn)

@@ -41,7 +41,7 @@ from gunicorn.http import errors
 from gunicorn.workers import gthread
 
 from normalizer.problems import PROBLEM_MEDIA_TYPE, ApiError, json_bytes
-from normalizer.sending import Outbox, SendsAnswers
+from normalizer.sending import Outbox, SendsAnswers, receive
 
 # gunicorn's exceptions, most specific first: (class, problem slug, status).
 _SERVER_ERRORS = (
@@ -176,12 +176,9 @@ class ThreadWorker(SendsAnswers, ProblemErrors, gthread.ThreadWorker):
 
     def _on_bytes(self, conn, client) -> None:
         data, _ = self.reading[conn]
-        try:
-            chunk = conn.sock.recv(65536)
-        except (BlockingIOError, InterruptedError):
+        chunk = receive(conn.sock)
+        if chunk is None:
             return
-        except OSError:
-            chunk = b""
         data += chunk
         # At the end of the stream (the client closed, or shut its side) a whole head goes
         # to the parser as it is, which answers a body cut short; a broken head gets 400.
