@@ -1,0 +1,183 @@
+"""From source files to a compiled index: layer by layer, each from its cache when it
+is there, then combined and checked across files.
+
+Every file is compiled into its own layer, cached under the digest of the very bytes
+compiled and its place in the list (:func:`gazetteer.layers.layer_digest`); a custom
+file added after the default ones compiles alone, the default layers are read from the
+cache.  The checks across files (duplicate ids, an alias two entities claim for
+rewriting, ``alias_of`` lines that name no entity) run over every new combination, from
+each layer's claims; a combination that passed is remembered, so that loading it again
+reads the layers only.  When a check finds a problem, the files are parsed again as one
+(:func:`gazetteer.loader.parse_sources`) so that the problems are worded, ordered and
+placed (file, line) exactly as a whole compile reports them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from gazetteer.errors import GazetteerDataError
+from gazetteer.folding import fold_key
+from gazetteer.index import (
+    INDEX_VERSION,
+    CompiledIndex,
+    _entity_from_row,
+    _evict,
+    read_cached,
+    write_cached,
+)
+from gazetteer.layers import (
+    Layer,
+    claim_problems,
+    compile_additions,
+    compile_layer,
+    entity_row,
+    layer_digest,
+)
+from gazetteer.loader import SourceFile, parse_file, parse_sources
+from gazetteer.schema import Form
+
+Contents = tuple[tuple[Path, bytes], ...]
+
+
+def compile_files(
+    contents: Contents, version: str, cache: Path
+) -> tuple[tuple[SourceFile, ...], CompiledIndex]:
+    """The sources and the compiled index of files already read (``contents``).
+
+    The collector is paused meanwhile: with the layers' ~10^6 objects read, each of its
+    passes walked them all again, for nothing (nothing here makes cycles).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile_files(contents, version, cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compile_files(contents: Contents, version: str, cache: Path):
+    layers, digests, fresh = [], [], {}
+    entity_offset = record_offset = 0
+    for path, data in contents:
+        digest = layer_digest(path.name, data, entity_offset, record_offset, INDEX_VERSION)
+        layer = load_layer(cache, digest)
+        if layer is None:
+            layer, fresh[digest] = _compile(contents, path, data, entity_offset, record_offset)
+            store_layer(cache, digest, layer, fresh[digest])
+        layers.append(layer)
+        digests.append(digest)
+        entity_offset += len(layer.rows)
+        record_offset += len(layer)
+    overrides, added, added_claims = _additions(contents, layers, record_offset)
+    if is_checked(cache, version) != tuple(digests):
+        claims = [
+            fresh.get(digest) or load_claims(cache, digest) or _compile(contents, path, data,
+            layer.entity_offset, layer.record_offset)[1]
+            for digest, layer, (path, data) in zip(digests, layers, contents)
+        ]  # fmt: skip
+        if claim_problems(claims, added_claims):
+            parse_sources(contents)  # raises, wording every problem as a whole compile
+        mark_checked(cache, version, digests)
+    index = CompiledIndex([*layers, added] if added else layers, overrides)
+    sources = tuple(
+        replace(layer.source, entities=index.entities.span(start, start + len(layer.rows)))
+        for layer, start in ((layer, layer.entity_offset) for layer in layers)
+    )
+    return sources, index
+
+
+def _compile(contents: Contents, path: Path, data: bytes, entity_offset: int, record_offset: int):
+    source, problems = parse_file(path, data)
+    if problems or source is None:
+        parse_sources(contents)  # raises with every file's problems, in order
+        raise GazetteerDataError(problems)
+    return compile_layer(source, entity_offset, record_offset)
+
+
+def _additions(contents: Contents, layers: list[Layer], record_offset: int):
+    """What ``alias_of`` lines add: (override rows by entity number, the additions'
+    layer or None, their claims); as ``gazetteer.loader._merge_additions`` merges."""
+    additions = [addition for layer in layers for addition in layer.source.additions]
+    if not additions:
+        return {}, None, []
+    where: dict[str, int] = {}
+    for number, row in enumerate(row for layer in layers for row in layer.rows):
+        where.setdefault(row[0], number)
+    rows = [row for layer in layers for row in layer.rows]
+    merged: dict[int, object] = {}
+    before: dict[int, int] = {}
+    for addition in additions:
+        number = where.get(addition.entity_id)
+        entity = merged.get(number) or (
+            _entity_from_row(rows[number]) if number is not None else None
+        )
+        if entity is None or (
+            not entity.short and any(alias.form is Form.SHORT for alias in addition.aliases)
+        ):
+            parse_sources(contents)  # raises, naming the line
+            continue
+        known = {fold_key(alias.text) for alias in entity.aliases}
+        new = tuple(alias for alias in addition.aliases if fold_key(alias.text) not in known)
+        before.setdefault(number, len(entity.aliases))
+        merged[number] = replace(entity, aliases=entity.aliases + new)
+    layer, claims = compile_additions(
+        ((number, merged[number], before[number]) for number in sorted(merged)), record_offset
+    )
+    return {number: entity_row(entity) for number, entity in merged.items()}, layer, claims
+
+
+def is_compiled(contents: Contents, version: str, cache: Path) -> bool:
+    """Whether loading these files reads every layer from the cache, checked before."""
+    digests = is_checked(cache, version)
+    return digests is not None and all(
+        (cache / f"index-{digest}.pickle").is_file() for digest in digests
+    )
+
+
+def load_layer(cache_dir: Path, digest: str) -> Layer | None:
+    """The cached layer ``digest``, or None when absent or unreadable."""
+    path = cache_dir / f"index-{digest}.pickle"
+    layer = read_cached(path)
+    if not isinstance(layer, Layer):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # most recently used: kept by the eviction
+    return layer
+
+
+def load_claims(cache_dir: Path, digest: str):
+    """The cached claims of layer ``digest`` (read only to check a new combination)."""
+    return read_cached(cache_dir / f"claims-{digest}.pickle")
+
+
+def store_layer(cache_dir: Path, digest: str, layer: Layer, claims) -> None:
+    """Write a layer and its claims; a read-only or missing cache folder is not an error."""
+    if write_cached(cache_dir / f"claims-{digest}.pickle", claims) and write_cached(
+        cache_dir / f"index-{digest}.pickle", layer
+    ):
+        _evict(cache_dir)
+
+
+def is_checked(cache_dir: Path, version: str) -> tuple[str, ...] | None:
+    """The layers of a combination that passed the checks across files, or None."""
+    try:
+        return tuple((cache_dir / f"checked-{version}.txt").read_text("ascii").split())
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def mark_checked(cache_dir: Path, version: str, digests: Sequence[str]) -> None:
+    """Remember that the combination ``version`` (of these layers) passed the checks."""
+    with contextlib.suppress(OSError):
+        handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="ascii") as stream:
+            stream.write("\n".join(digests))
+        os.replace(temporary, cache_dir / f"checked-{version}.txt")
