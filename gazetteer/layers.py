@@ -113,8 +113,10 @@ class _Compiler:
         self.record_offset = record_offset
         self.record_entity = array("I")
         self.record_alias = array("H")
-        self.keyed: dict[str, list[int]] = defaultdict(list)
-        self.spaced: dict[str, str] = {}
+        #: Padded, word-spaced key -> record ids.  Padded with spaces, and searched in
+        #: padded text whose non-word characters are spaces: every hit is a whole-word
+        #: hit, with no per-hit boundary test.  Keys that space alike share an entry.
+        self.keyed: dict[str, list[int]] = {}
         self.tokens: set[tuple[str, str, int]] = set()
         self.variants: list = []
         self.claims: list[tuple[str, int, bool, str]] = []
@@ -124,32 +126,31 @@ class _Compiler:
         texts = [alias.text for _, _, _, alias, _ in aliases]
         patterns = [" ".join(text.split()) for text in texts]
         keys = [" ".join(folded.split()) for folded in _batched(fold, patterns)]
-        self._word_spaced(keys)
+        spaced_keys = _batched(word_spaced, keys)
         claims, record_entity, record_alias = self.claims, self.record_entity, self.record_alias
-        keyed, spaced_of = self.keyed, self.spaced
+        keyed = self.keyed
         record_id = self.record_offset
-        for (number, entity, position, alias, variants), text, pattern, key in zip(
-            aliases, texts, patterns, keys
+        for (number, entity, position, alias, variants), text, pattern, key, spaced in zip(
+            aliases, texts, patterns, keys, spaced_keys
         ):
             claim = key if pattern == text else fold_key(text)
             claims.append((claim, number, alias.policy is _RECOGNIZE, entity.id))
-            if len(key) != len(pattern) or not key:
+            if len(key) != len(pattern) or not key or spaced[0] == " " or spaced[-1] == " ":
+                # Folding changed the length; or "'Iraq", "Tandil'": punctuation at an
+                # edge would match any comma or quote beside the name ("Bagdad, Iraq"
+                # read as a town in Iran).
                 continue
-            spaced = spaced_of[key]
-            if spaced[0] == " " or spaced[-1] == " ":
-                # "'Iraq", "Tandil'": punctuation at an edge would match any comma or
-                # quote beside the name ("Bagdad, Iraq" read as a town in Iran).
-                continue
-            keyed[key].append(record_id)
+            padded = f" {spaced} "
+            found = keyed.get(padded)
+            if found is None:
+                keyed[padded] = [record_id]
+            else:
+                found.append(record_id)
             record_entity.append(number)
             record_alias.append(position)
-            if alias.kind is _CANONICAL or variants:
+            if variants or alias.kind is _CANONICAL:
                 self._tokens(record_id, number, entity, alias, key, pattern, variants)
             record_id += 1
-
-    def _word_spaced(self, keys: list[str]) -> None:
-        new = list({key: None for key in keys if key not in self.spaced})
-        self.spaced.update(zip(new, _batched(word_spaced, new)))
 
     def _tokens(self, record_id, number, entity, alias, key, pattern, variants) -> None:
         tokens = _written_tokens(key, pattern)
@@ -161,17 +162,8 @@ class _Compiler:
             self.variants.append((record_id, alias, entity, pattern, tokens))
 
     def keyed_records(self) -> dict[str, tuple[int, tuple[int, ...]]]:
-        """Padded key -> (length, record ids); keys that space alike share an entry."""
-        found: dict[str, tuple[int, tuple[int, ...]]] = {}
-        for key, record_ids in self.keyed.items():
-            # Padded with spaces, searched in padded text whose non-word characters are
-            # spaces: every hit is a whole-word hit, with no per-hit boundary test.
-            padded = f" {self.spaced[key]} "
-            earlier = found.get(padded)
-            if earlier is not None:
-                record_ids = sorted({*earlier[1], *record_ids})
-            found[padded] = (len(key), tuple(record_ids))
-        return found
+        """Padded key -> (key length, record ids in order)."""
+        return {padded: (len(padded) - 2, tuple(ids)) for padded, ids in self.keyed.items()}
 
 
 def _written_tokens(key: str, pattern: str) -> list[str]:
