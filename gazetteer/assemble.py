@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from gazetteer.claims import conflicts
 from gazetteer.errors import GazetteerDataError
 from gazetteer.folding import fold_key
 from gazetteer.index import (
@@ -34,7 +35,6 @@ from gazetteer.index import (
 )
 from gazetteer.layers import (
     Layer,
-    claim_problems,
     compile_additions,
     compile_layer,
     entity_row,
@@ -83,7 +83,7 @@ def _compile_files(contents: Contents, version: str, cache: Path):
             layer.entity_offset, layer.record_offset)[1]
             for digest, layer, (path, data) in zip(digests, layers, contents)
         ]  # fmt: skip
-        if claim_problems(claims, added_claims):
+        if conflicts(claims, added_claims):
             parse_sources(contents)  # raises, wording every problem as a whole compile
         mark_checked(cache, version, digests)
     index = CompiledIndex([*layers, added] if added else layers, overrides)
@@ -107,7 +107,7 @@ def _additions(contents: Contents, layers: list[Layer], record_offset: int):
     layer or None, their claims); as ``gazetteer.loader._merge_additions`` merges."""
     additions = [addition for layer in layers for addition in layer.source.additions]
     if not additions:
-        return {}, None, []
+        return {}, None, None
     where: dict[str, int] = {}
     for number, row in enumerate(row for layer in layers for row in layer.rows):
         where.setdefault(row[0], number)

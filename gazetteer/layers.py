@@ -11,19 +11,19 @@ added after them; adding a custom file compiles that file alone (see
 
 Beside each layer, its *claims* (who claims which alias key, and whether only to
 recognise it) let the checks across files run over a combination without reading the
-files again (:func:`claim_problems`).
+files again (:mod:`gazetteer.claims`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from array import array
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick
 
+from gazetteer.claims import Claim, Claims, add_claim
 from gazetteer.folding import fold, fold_key, word_spaced
 from gazetteer.loader import SourceFile
 from gazetteer.schema import Entity, Kind, Policy
@@ -37,16 +37,6 @@ OWN_AUTOMATON_RECORDS = 20_000
 MIN_FUZZY_LENGTH = 4
 _CANONICAL = Kind.CANONICAL
 _RECOGNIZE = Policy.RECOGNIZE
-
-
-@dataclass(frozen=True, slots=True)
-class Claims:
-    """Who claims each alias key in one layer: key -> (first claimant's entity number,
-    whether that first claim only recognises, its id, the ids of every entity that
-    claims the key for rewriting).  ``ids`` lists the layer's entity ids."""
-
-    first: dict[str, tuple[int, bool, str, tuple[str, ...]]]
-    ids: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -119,7 +109,7 @@ class _Compiler:
         self.keyed: dict[str, list[int]] = {}
         self.tokens: set[tuple[str, str, int]] = set()
         self.variants: list = []
-        self.claims: list[tuple[str, int, bool, str]] = []
+        self.claims: dict[str, Claim] = {}  # see gazetteer.claims
 
     def run(self, aliases: list[tuple[int, Entity, int, object, bool]]) -> None:
         """Compile ``(entity number, entity, alias position, alias, takes variants)``."""
@@ -128,13 +118,18 @@ class _Compiler:
         keys = [" ".join(folded.split()) for folded in _batched(fold, patterns)]
         spaced_keys = _batched(word_spaced, keys)
         claims, record_entity, record_alias = self.claims, self.record_entity, self.record_alias
+        get_claim = claims.get
         keyed = self.keyed
         record_id = self.record_offset
         for (number, entity, position, alias, variants), text, pattern, key, spaced in zip(
             aliases, texts, patterns, keys, spaced_keys
         ):
             claim = key if pattern == text else fold_key(text)
-            claims.append((claim, number, alias.policy is _RECOGNIZE, entity.id))
+            if get_claim(claim) is None:  # the first claim of a key (most keys have one)
+                recognize = alias.policy is _RECOGNIZE
+                claims[claim] = (number, recognize, entity.id, () if recognize else (entity.id,))
+            else:
+                add_claim(claims, claim, number, alias.policy is _RECOGNIZE, entity.id)
             if len(key) != len(pattern) or not key or spaced[0] == " " or spaced[-1] == " ":
                 # Folding changed the length; or "'Iraq", "Tandil'": punctuation at an
                 # edge would match any comma or quote beside the name ("Bagdad, Iraq"
@@ -192,23 +187,25 @@ def compile_layer(
         ]
     compiler.run(aliases)
     rows = tuple(entity_row(entity) for entity in source.entities)
-    claims = Claims(summarize_claims(compiler.claims), tuple(row[0] for row in rows))
+    claims = Claims(compiler.claims, tuple(row[0] for row in rows))
     return _layer(compiler, source, rows, entity_offset, record_offset), claims
 
 
 def compile_additions(
     additions: Iterable[tuple[int, Entity, int]], record_offset: int
-) -> tuple[Layer, list[tuple[str, int, bool, str]]]:
+) -> tuple[Layer, Claims]:
     """The records of aliases that ``alias_of`` lines added: ``(entity number, merged
     entity, how many aliases it had before)`` each; the layer and its claims in order."""
     compiler = _Compiler(record_offset)
-    compiler.run([
+    aliases = [
         (number, entity, position, entity.aliases[position], _takes_variants(entity))
         for number, entity, before in additions
         for position in range(before, len(entity.aliases))
-    ])  # fmt: skip
+    ]
+    compiler.run(aliases)
     source = SourceFile("(alias_of)", {}, ())
-    return _layer(compiler, source, (), 0, record_offset), compiler.claims
+    ids = tuple({entity.id: None for _, entity, _, _, _ in aliases})
+    return _layer(compiler, source, (), 0, record_offset), Claims(compiler.claims, ids)
 
 
 def _layer(compiler: _Compiler, source, rows, entity_offset, record_offset) -> Layer:
@@ -232,46 +229,3 @@ def build_automaton(items: Iterable[tuple[str, tuple[int, tuple[int, ...]]]]):
         add_word(padded, value)
     automaton.make_automaton()
     return automaton
-
-
-def summarize_claims(claims: Sequence[tuple[str, int, bool, str]]):
-    """Key -> (first entity number, first only recognises, first id, rewriting ids)."""
-    first: dict[str, tuple[int, bool, str, tuple[str, ...]]] = {}
-    for key, number, recognize, entity_id in claims:
-        found = first.get(key)
-        if found is None:
-            first[key] = (number, recognize, entity_id, () if recognize else (entity_id,))
-        elif not recognize and entity_id not in found[3]:
-            first[key] = (*found[:3], (*found[3], entity_id))
-    return first
-
-
-def claim_problems(layers: Sequence[Claims], added: Sequence[tuple[str, int, bool, str]]) -> bool:
-    """Whether the checks across files would find a problem in this combination:
-    a duplicate id, or an alias key whose first claim (in entity order) rewrites and
-    that another entity claims for rewriting too.  (Which problem, and where, the
-    loader words: see ``gazetteer.loader.parse_sources``.)"""
-    ids = [entity_id for claims in layers for entity_id in claims.ids]
-    if len(set(ids)) != len(ids):
-        return True
-    firsts = [claims.first for claims in layers]
-    suspects = {claim[0] for claim in added}
-    for index, first in enumerate(firsts):
-        suspects.update(key for key, found in first.items() if _conflicted(found))
-        for later in firsts[index + 1 :]:
-            small, large = (first, later) if len(first) <= len(later) else (later, first)
-            suspects.update(key for key in small if key in large)
-    for key in suspects:
-        # The first claim in entity order; an added alias comes after its entity's own.
-        found = [(first[key], 0) for first in firsts if key in first]
-        found += [((n, r, i, () if r else (i,)), 1) for k, n, r, i in added if k == key]
-        (_, recognize, first_id, _), _ = min(found, key=lambda f: (f[0][0], f[1]))
-        rewriters = {entity_id for claim, _ in found for entity_id in claim[3]}
-        if not recognize and rewriters - {first_id}:
-            return True
-    return False
-
-
-def _conflicted(found: tuple[int, bool, str, tuple[str, ...]]) -> bool:
-    _, recognize, first_id, rewriters = found
-    return not recognize and any(entity_id != first_id for entity_id in rewriters)
