@@ -28,7 +28,6 @@ from gazetteer.folding import fold_key
 from gazetteer.index import (
     INDEX_VERSION,
     CompiledIndex,
-    _entity_from_row,
     _evict,
     read_cached,
     write_cached,
@@ -37,11 +36,11 @@ from gazetteer.layers import (
     Layer,
     compile_additions,
     compile_layer,
-    entity_row,
     layer_digest,
 )
-from gazetteer.loader import SourceFile, parse_file, parse_sources
-from gazetteer.schema import Form
+from gazetteer.loader import SourceFile, parse_sources
+from gazetteer.plain import parse_rows
+from gazetteer.schema import Form, entity_from_row, entity_row
 
 Contents = tuple[tuple[Path, bytes], ...]
 
@@ -95,11 +94,11 @@ def _compile_files(contents: Contents, version: str, cache: Path):
 
 
 def _compile(contents: Contents, path: Path, data: bytes, entity_offset: int, record_offset: int):
-    source, problems = parse_file(path, data)
+    source, problems = parse_rows(path, data)
     if problems or source is None:
         parse_sources(contents)  # raises with every file's problems, in order
         raise GazetteerDataError(problems)
-    return compile_layer(source, entity_offset, record_offset)
+    return compile_layer(source, source.entities, entity_offset, record_offset)
 
 
 def _additions(contents: Contents, layers: list[Layer], record_offset: int):
@@ -117,7 +116,7 @@ def _additions(contents: Contents, layers: list[Layer], record_offset: int):
     for addition in additions:
         number = where.get(addition.entity_id)
         entity = merged.get(number) or (
-            _entity_from_row(rows[number]) if number is not None else None
+            entity_from_row(rows[number]) if number is not None else None
         )
         if entity is None or (
             not entity.short and any(alias.form is Form.SHORT for alias in addition.aliases)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gazetteer.folding import fold_key, word_spaced
-from gazetteer.layers import Layer, build_automaton, entity_row
-from gazetteer.schema import Alias, Entity, alias_from_values
+from gazetteer.layers import Layer, build_automaton
+from gazetteer.schema import Alias, Entity, entity_from_row, entity_row
 from gazetteer.variant_keys import ARTICLE_TOKENS, consonant_keys_of, merge_variant_keys
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
@@ -97,14 +97,6 @@ class AliasRecord:
         return (AliasRecord, (self.entity, self.alias, self.key, self.pattern, self.capitals))
 
 
-def _entity_from_row(row: tuple) -> Entity:
-    id_, name, type_, short, aliases, external_ids, context, source, origin = row
-    return Entity(
-        id_, name, type_, short, tuple(alias_from_values(*values) for values in aliases),
-        external_ids, context, source, origin,
-    )  # fmt: skip
-
-
 class EntityTable(Sequence):
     """The compiled index's entities, kept as plain tuples and made into
     :class:`Entity` objects on first use (then kept).
@@ -133,7 +125,7 @@ class EntityTable(Sequence):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         entity = self._built[index]
         if entity is None:
-            entity = self._built[index] = _entity_from_row(self._rows[index])
+            entity = self._built[index] = entity_from_row(self._rows[index])
         return entity
 
     def __iter__(self) -> Iterator[Entity]:

@@ -26,7 +26,7 @@ import ahocorasick
 from gazetteer.claims import Claim, Claims, add_claim
 from gazetteer.folding import fold, fold_key, word_spaced
 from gazetteer.loader import SourceFile
-from gazetteer.schema import Entity, Kind, Policy
+from gazetteer.schema import Entity, Kind, Policy, entity_from_row
 from gazetteer.variant_keys import VARIANT_TYPES, variant_entries
 
 # A layer with at least this many records keeps an automaton of its own; smaller layers
@@ -35,8 +35,8 @@ from gazetteer.variant_keys import VARIANT_TYPES, variant_entries
 OWN_AUTOMATON_RECORDS = 20_000
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
-_CANONICAL = Kind.CANONICAL
-_RECOGNIZE = Policy.RECOGNIZE
+_CANONICAL_KIND, _CANONICAL = Kind.CANONICAL, Kind.CANONICAL._value_
+_RECOGNIZE_POLICY, _RECOGNIZE = Policy.RECOGNIZE, Policy.RECOGNIZE._value_
 
 
 @dataclass(slots=True)
@@ -69,33 +69,6 @@ def layer_digest(name: str, data: bytes, entity_offset: int, record_offset: int,
     return digest.hexdigest()[:24]
 
 
-def entity_row(entity: Entity, shared: dict | None = None) -> tuple:
-    """The plain tuple an :class:`EntityTable` keeps for ``entity``.
-
-    With ``shared``, values that recur from entity to entity (a source, a type, a
-    context, an alias's note) are one object each: pickled once, not 34,000 times
-    (measured: 1.5 MB less of the GeoNames layer)."""
-    if shared is None:
-        shared = {}
-    same = shared.setdefault
-    aliases = tuple(
-        (
-            a.text,
-            a.form._value_,
-            a.policy._value_,
-            a.kind._value_,
-            a.replacement,
-            same(a.note, a.note),
-        )
-        for a in entity.aliases
-    )
-    return (
-        entity.id, entity.name, same(entity.type, entity.type), entity.short, aliases,
-        entity.external_ids, same(entity.context, entity.context),
-        same(entity.source, entity.source), entity.origin,
-    )  # fmt: skip
-
-
 def _batched(function, texts: list[str]) -> list[str]:
     """``[function(text) for text in texts]`` in one call, for a length-preserving
     function that maps each character on its own (``fold``, ``word_spaced``): the texts
@@ -126,9 +99,11 @@ class _Compiler:
         self.variants: list = []
         self.claims: dict[str, Claim] = {}  # see gazetteer.claims
 
-    def run(self, aliases: list[tuple[int, Entity, int, object, bool]]) -> None:
-        """Compile ``(entity number, entity, alias position, alias, takes variants)``."""
-        texts = [alias.text for _, _, _, alias, _ in aliases]
+    def run(self, aliases: list[tuple]) -> None:
+        """Compile ``(entity number, entity id, alias position, text, whether the alias
+        only recognises, whether it is canonical, (alias, entity) when its entity takes
+        transliteration keys or None)``."""
+        texts = [alias[3] for alias in aliases]
         patterns = [" ".join(text.split()) for text in texts]
         keys = [" ".join(folded.split()) for folded in _batched(fold, patterns)]
         spaced_keys = _batched(word_spaced, keys)
@@ -136,15 +111,20 @@ class _Compiler:
         get_claim = claims.get
         keyed = self.keyed
         record_id = self.record_offset
-        for (number, entity, position, alias, variants), text, pattern, key, spaced in zip(
-            aliases, texts, patterns, keys, spaced_keys
-        ):
+        for (
+            number,
+            entity_id,
+            position,
+            text,
+            recognize,
+            canonical,
+            variant,
+        ), pattern, key, spaced in zip(aliases, patterns, keys, spaced_keys):
             claim = key if pattern == text else fold_key(text)
             if get_claim(claim) is None:  # the first claim of a key (most keys have one)
-                recognize = alias.policy is _RECOGNIZE
-                claims[claim] = (number, recognize, entity.id, () if recognize else (entity.id,))
+                claims[claim] = (number, recognize, entity_id, () if recognize else (entity_id,))
             else:
-                add_claim(claims, claim, number, alias.policy is _RECOGNIZE, entity.id)
+                add_claim(claims, claim, number, recognize, entity_id)
             if len(key) != len(pattern) or not key or spaced[0] == " " or spaced[-1] == " ":
                 # Folding changed the length; or "'Iraq", "Tandil'": punctuation at an
                 # edge would match any comma or quote beside the name ("Bagdad, Iraq"
@@ -158,17 +138,18 @@ class _Compiler:
                 found.append(record_id)
             record_entity.append(number)
             record_alias.append(position)
-            if variants or alias.kind is _CANONICAL:
-                self._tokens(record_id, number, entity, alias, key, pattern, variants)
+            if canonical or variant is not None:
+                self._tokens(record_id, number, key, pattern, canonical, variant)
             record_id += 1
 
-    def _tokens(self, record_id, number, entity, alias, key, pattern, variants) -> None:
+    def _tokens(self, record_id, number, key, pattern, canonical, variant) -> None:
         tokens = _written_tokens(key, pattern)
-        if alias.kind is _CANONICAL:
+        if canonical:
             for key_token, written in zip(key.split(" "), tokens):
                 if len(key_token) >= MIN_FUZZY_LENGTH:
                     self.tokens.add((key_token, written, number))
-        if variants:
+        if variant is not None:
+            alias, entity = variant
             self.variants.append((record_id, alias, entity, pattern, tokens))
 
     def keyed_records(self) -> dict[str, tuple[int, tuple[int, ...]]]:
@@ -184,25 +165,33 @@ def _written_tokens(key: str, pattern: str) -> list[str]:
     return tokens
 
 
-def _takes_variants(entity: Entity) -> bool:
-    return entity.type in VARIANT_TYPES and not entity.source.startswith("GeoNames")
+def _takes_variants(entity_type: str, source: str) -> bool:
+    return entity_type in VARIANT_TYPES and not source.startswith("GeoNames")
 
 
 def compile_layer(
-    source: SourceFile, entity_offset: int, record_offset: int
+    source: SourceFile, rows: tuple[tuple, ...], entity_offset: int, record_offset: int
 ) -> tuple[Layer, Claims]:
-    """Compile one parsed file for its place (the entities and records before it)."""
+    """Compile one parsed file (its entities as ``rows``, see ``gazetteer.plain``) for
+    its place (the entities and records before it)."""
     compiler = _Compiler(record_offset)
-    aliases = []
-    for number, entity in enumerate(source.entities, start=entity_offset):
-        variants = _takes_variants(entity)
-        aliases += [
-            (number, entity, position, alias, variants)
-            for position, alias in enumerate(entity.aliases)
-        ]
+    aliases: list[tuple] = []
+    for number, row in enumerate(rows, start=entity_offset):
+        entity_id = row[0]
+        if _takes_variants(row[2], row[7]):  # the curated people and places only
+            entity = entity_from_row(row)
+            aliases += [
+                (number, entity_id, position, alias.text, alias.policy is _RECOGNIZE_POLICY,
+                 alias.kind is _CANONICAL_KIND, (alias, entity))
+                for position, alias in enumerate(entity.aliases)
+            ]  # fmt: skip
+        else:
+            aliases += [
+                (number, entity_id, position, text, policy == _RECOGNIZE, kind == _CANONICAL,
+                 None)
+                for position, (text, _, policy, kind, _, _) in enumerate(row[4])
+            ]  # fmt: skip
     compiler.run(aliases)
-    shared: dict = {}
-    rows = tuple(entity_row(entity, shared) for entity in source.entities)
     claims = Claims(compiler.claims, tuple(row[0] for row in rows))
     return _layer(compiler, source, rows, entity_offset, record_offset), claims
 
@@ -211,16 +200,20 @@ def compile_additions(
     additions: Iterable[tuple[int, Entity, int]], record_offset: int
 ) -> tuple[Layer, Claims]:
     """The records of aliases that ``alias_of`` lines added: ``(entity number, merged
-    entity, how many aliases it had before)`` each; the layer and its claims in order."""
+    entity, how many aliases it had before)`` each; the layer and its claims."""
     compiler = _Compiler(record_offset)
-    aliases = [
-        (number, entity, position, entity.aliases[position], _takes_variants(entity))
-        for number, entity, before in additions
-        for position in range(before, len(entity.aliases))
-    ]
+    aliases = []
+    for number, entity, before in additions:
+        variants = _takes_variants(entity.type, entity.source)
+        for position in range(before, len(entity.aliases)):
+            alias = entity.aliases[position]
+            aliases.append((
+                number, entity.id, position, alias.text, alias.policy is _RECOGNIZE_POLICY,
+                alias.kind is _CANONICAL_KIND, (alias, entity) if variants else None,
+            ))  # fmt: skip
     compiler.run(aliases)
+    ids = tuple({alias[1]: None for alias in aliases})
     source = SourceFile("(alias_of)", {}, ())
-    ids = tuple({entity.id: None for _, entity, _, _, _ in aliases})
     return _layer(compiler, source, (), 0, record_offset), Claims(compiler.claims, ids)
 
 

@@ -115,13 +115,16 @@ class _Reader:
                 if addition is not None:
                     additions.append(addition)
             else:
-                entity = self._entity(number, record)
-                if entity is not None:
-                    entities.append(entity)
+                self._keep(number, record, entities)
         if header is None:
             self.problem(1, 'the file has no header line ({"gazetteer": NAME, "format": 1, ...})')
             header = {}
         return SourceFile(self.path, header, tuple(entities), tuple(additions))
+
+    def _keep(self, number: int, record: dict, entities: list) -> None:
+        entity = self._entity(number, record)
+        if entity is not None:
+            entities.append(entity)
 
     def _header(self, number: int, record: dict) -> dict:
         if "gazetteer" not in record:
@@ -306,9 +309,11 @@ def _member(enum_type, value):
         return enum_type(value)  # raises the ValueError that the problem quotes
 
 
-def parse_file(path: Path, data: bytes) -> tuple[SourceFile | None, list[Problem]]:
+def parse_file(
+    path: Path, data: bytes, reader_type: type[_Reader] = _Reader
+) -> tuple[SourceFile | None, list[Problem]]:
     """One file's bytes parsed alone: the source (None when not UTF-8) and its problems."""
-    reader = _Reader(path.name)
+    reader = reader_type(path.name)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -111,13 +111,13 @@ def test_a_big_layer_keeps_its_own_automaton_and_answers_alike(tmp_path, monkeyp
 def parsed(monkeypatch) -> list[str]:
     """The names of the files parsed to compile a layer, in order."""
     names: list[str] = []
-    parse = assemble.parse_file
+    parse = assemble.parse_rows
 
     def counting(path, data):
         names.append(path.name)
         return parse(path, data)
 
-    monkeypatch.setattr(assemble, "parse_file", counting)
+    monkeypatch.setattr(assemble, "parse_rows", counting)
     return names
 
 
