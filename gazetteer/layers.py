@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from gazetteer.claims import Claim, Claims, add_claim
-from gazetteer.folding import fold, fold_key, word_spaced
+from gazetteer.folding import fold_key, fold_lines, word_spaced
 from gazetteer.loader import SourceFile
 from gazetteer.schema import Entity, Kind, Policy, entity_from_row
 from gazetteer.variant_keys import VARIANT_TYPES, variant_entries
@@ -105,7 +105,7 @@ class _Compiler:
         transliteration keys or None)``."""
         texts = [alias[3] for alias in aliases]
         patterns = [" ".join(text.split()) for text in texts]
-        keys = [" ".join(folded.split()) for folded in _batched(fold, patterns)]
+        keys = [" ".join(folded.split()) for folded in _batched(fold_lines, patterns)]
         spaced_keys = _batched(word_spaced, keys)
         claims, record_entity, record_alias = self.claims, self.record_entity, self.record_alias
         get_claim = claims.get
