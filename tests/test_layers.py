@@ -203,3 +203,28 @@ def test_a_rewriting_claim_a_later_file_makes_recognised_is_no_conflict(tmp_path
     problems_of([second], cache)  # alone, two entities rewrite one alias
     loaded = load([first, second], cache_dir=cache)
     assert [c.entity.id for c in loaded.matcher.lookup("Same Name")] == ["x", "y", "z"]
+
+
+def test_the_default_layers_are_reused_under_a_custom_file(tmp_path, parsed):
+    """On the real default files: a custom file (here adding an alias to a GeoNames
+    place, whose layer has an automaton of its own) compiles alone."""
+    import gazetteer
+
+    cache = tmp_path / "cache"
+    defaults = list(gazetteer.default_paths())
+    alone = load(defaults, cache_dir=cache)
+    assert parsed == [path.name for path in defaults]
+    parsed.clear()
+    andorra = alone.matcher.lookup("Andorra")
+    custom = write(tmp_path / "custom.jsonl", lines_of(
+        {"alias_of": andorra[0].entity.id, "aliases": ["Andorrah"]},
+        person("c0", "Andorra Person", aliases=[{"text": "Andorra", "policy": "recognize"}]),
+    ))  # fmt: skip
+    combined = load([*defaults, custom], cache_dir=cache)
+    assert parsed == ["custom.jsonl"]
+    assert combined.matcher.lookup("Andorrah")[0].entity.id == andorra[0].entity.id
+    # The GeoNames readings first, then the custom file's (entity order).
+    found = [c.entity.id for c in combined.matcher.lookup("Andorra")]
+    assert found == [c.entity.id for c in andorra] + ["c0"]
+    mentions = combined.matcher.find("They flew to Andorra.")
+    assert [c.entity.id for c in mentions[0].candidates] == found
