@@ -25,7 +25,7 @@ from pathlib import Path
 
 from gazetteer.folding import fold_key, word_spaced
 from gazetteer.layers import Layer, build_automaton
-from gazetteer.schema import Alias, Entity, entity_from_row, entity_row
+from gazetteer.schema import Alias, Entity, entity_from_row
 from gazetteer.variant_keys import ARTICLE_TOKENS, consonant_keys_of, merge_variant_keys
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
@@ -113,10 +113,6 @@ class EntityTable(Sequence):
         self._built = built if built is not None else [None] * len(rows)
         self._positions: dict[str, int] | None = None
 
-    @classmethod
-    def of(cls, entities: Sequence[Entity]) -> EntityTable:
-        return cls(tuple(entity_row(entity) for entity in entities), list(entities))
-
     def __len__(self) -> int:
         return len(self._rows)
 
@@ -202,7 +198,7 @@ class CompiledIndex:
         self._records: dict[int, AliasRecord] = {}
         #: Whether ids are out of entity order (aliases added by ``alias_of`` lines).
         self.ranked = bool(overrides)
-        self.automata = tuple(layer.automaton for layer in layers if layer.automaton)
+        self.automata = tuple(layer.automaton for layer in layers if layer.automaton is not None)
         small = [layer.keyed for layer in layers if layer.keyed]
         if small:
             self.automata += (build_automaton(self._merge_keyed(small).items()),)

@@ -7,7 +7,7 @@ place it takes in a list of files (the records and entities of the files before 
 that place is part of its cache key, with the file's name and bytes.  The default files
 always come first, so their layers are compiled once and reused whatever custom file is
 added after them; adding a custom file compiles that file alone (see
-:meth:`gazetteer.index.CompiledIndex.combine`).
+:class:`gazetteer.index.CompiledIndex`).
 
 Beside each layer, its *claims* (who claims which alias key, and whether only to
 recognise it) let the checks across files run over a combination without reading the
