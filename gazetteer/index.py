@@ -175,9 +175,10 @@ class CompiledIndex:
     """Everything the matcher needs: compiled layers (one per source file, cached on
     disk apart, see :mod:`gazetteer.layers`) combined.
 
-    Combining is cheap: the entity rows and record arrays are concatenated, a layer
-    with an automaton of its own keeps it, the small layers share one automaton built
-    here, and the transliteration keys are merged (the GeoNames layer has none).
+    Combining is cheap: the entity rows and record arrays are concatenated, the
+    transliteration keys merged (the GeoNames layer has none), and one automaton is
+    built over every layer's keys (0.3 s for the default gazetteer's 184,000): matching
+    then walks each text once, however many files there are.
     Record ids are numbered layer after layer; aliases that ``alias_of`` lines add come
     last, so where they take part, records are ordered by (entity, alias position) --
     the order of one compile of every file -- rather than by id (:meth:`rank`).
@@ -198,26 +199,28 @@ class CompiledIndex:
         self._records: dict[int, AliasRecord] = {}
         #: Whether ids are out of entity order (aliases added by ``alias_of`` lines).
         self.ranked = bool(overrides)
-        self.automata = tuple(layer.automaton for layer in layers if layer.automaton is not None)
-        small = [layer.keyed for layer in layers if layer.keyed]
-        if small:
-            self.automata += (build_automaton(self._merge_keyed(small).items()),)
+        self.automaton = build_automaton(self._merge_keyed([layer.keyed for layer in layers]))
         self._token_lists = [layer.canonical_tokens for layer in layers if layer.canonical_tokens]
         self._token_keys = [[token for token, _, _ in tokens] for tokens in self._token_lists]
         self.variant_keys = merge_variant_keys(layer.variant_keys for layer in layers)
         self.consonant_keys = consonant_keys_of(self.variant_keys)
 
-    def _merge_keyed(self, layers: list[dict]) -> dict[str, tuple[int, tuple[int, ...]]]:
-        if len(layers) == 1:
-            return layers[0]
-        merged = dict(layers[0])
-        for keyed in layers[1:]:
+    def _merge_keyed(self, layers: list[dict]):
+        """Every layer's (padded key, (length, record ids)); a key several layers know
+        gets their records together, in entity order."""
+        if not layers:
+            return []
+        biggest = max(range(len(layers)), key=lambda number: len(layers[number]))
+        merged = dict(layers[biggest])  # GeoNames: copied at C speed, not key by key
+        for number, keyed in enumerate(layers):
+            if number == biggest:
+                continue
             for padded, value in keyed.items():
                 earlier = merged.get(padded)
-                merged[padded] = (
-                    value if earlier is None else (value[0], self.order(earlier[1] + value[1]))
-                )
-        return merged
+                if earlier is not None:
+                    value = (value[0], self.order(earlier[1] + value[1]))
+                merged[padded] = value
+        return merged.items()
 
     def __len__(self) -> int:
         """How many aliases are indexed."""
@@ -254,22 +257,9 @@ class CompiledIndex:
         return (self.record(record_id) for record_id in range(len(self)))
 
     def record_ids(self, key: str) -> tuple[int, ...]:
-        """The records whose folded key is ``key`` (one lookup per automaton)."""
-        padded = f" {word_spaced(key)} "
-        found = [hit[1] for automaton in self.automata if (hit := automaton.get(padded, None))]
-        if len(found) <= 1:
-            return found[0] if found else ()
-        return self.order(record_id for ids in found for record_id in ids)
-
-    def automaton_items(self) -> list[tuple[str, tuple[int, tuple[int, ...]]]]:
-        """Every (padded key, (length, record ids)) of the automata, merged."""
-        merged: dict[str, tuple[int, tuple[int, ...]]] = {}
-        for automaton in self.automata:
-            for padded, (length, record_ids) in automaton.items():
-                earlier = merged.get(padded)
-                ids = record_ids if earlier is None else self.order(earlier[1] + record_ids)
-                merged[padded] = (length, ids)
-        return list(merged.items())
+        """The records whose folded key is ``key`` (one lookup in the automaton)."""
+        found = self.automaton.get(f" {word_spaced(key)} ", None)
+        return found[1] if found else ()
 
     @property
     def canonical_tokens(self) -> list[tuple[str, str, int]]:

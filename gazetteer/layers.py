@@ -29,10 +29,6 @@ from gazetteer.loader import SourceFile
 from gazetteer.schema import Entity, Kind, Policy, entity_from_row
 from gazetteer.variant_keys import VARIANT_TYPES, variant_entries
 
-# A layer with at least this many records keeps an automaton of its own; smaller layers
-# (the curated files, a custom file) are matched through one automaton built when they
-# are combined, which takes milliseconds: every automaton is one more pass over a text.
-OWN_AUTOMATON_RECORDS = 20_000
 # The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
 MIN_FUZZY_LENGTH = 4
 _CANONICAL_KIND, _CANONICAL = Kind.CANONICAL, Kind.CANONICAL._value_
@@ -49,10 +45,8 @@ class Layer:
     record_offset: int
     record_entity: array  # global entity number of each record
     record_alias: array  # the alias's position in its entity
-    #: padded, word-spaced key -> (key length, global record ids), or None once the
-    #: layer has an automaton of its own.
-    keyed: dict[str, tuple[int, tuple[int, ...]]] | None
-    automaton: ahocorasick.Automaton | None
+    #: padded, word-spaced key -> (key length, global record ids)
+    keyed: dict[str, tuple[int, tuple[int, ...]]]
     canonical_tokens: list[tuple[str, str, int]]  # sorted (folded, written, entity)
     variant_keys: dict[str, tuple[tuple[int, int, int], ...]]
 
@@ -219,13 +213,10 @@ def compile_additions(
 
 def _layer(compiler: _Compiler, source, rows, entity_offset, record_offset) -> Layer:
     keyed = compiler.keyed_records()
-    automaton = None
-    if len(compiler.record_entity) >= OWN_AUTOMATON_RECORDS:
-        automaton, keyed = build_automaton(keyed.items()), None
     variant_keys, _ = variant_entries(compiler.variants)
     return Layer(
         SourceFile(source.path, source.header, (), source.additions), rows, entity_offset,
-        record_offset, compiler.record_entity, compiler.record_alias, keyed, automaton,
+        record_offset, compiler.record_entity, compiler.record_alias, keyed,
         sorted(compiler.tokens), variant_keys,
     )  # fmt: skip
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from gazetteer import GazetteerDataError, assemble, load
-from gazetteer.layers import OWN_AUTOMATON_RECORDS
 
 HEADER = {"gazetteer": "test", "format": 1, "version": "1"}
 
@@ -89,22 +88,6 @@ def test_a_combination_answers_as_one_compile_of_every_file(tmp_path):
     assert answers(load(layered, cache_dir=tmp_path / "cache")) == expected  # from the cache
     # The shared recognised alias: a0 (its added alias) before b1, in entity order.
     assert [e for e, _, _ in expected["lookup"]["Shared Name"]] == ["a0", "a1", "b1"]
-
-
-def test_a_big_layer_keeps_its_own_automaton_and_answers_alike(tmp_path, monkeypatch):
-    paths = [
-        write(tmp_path / "base.jsonl", BASE),
-        write(tmp_path / "more.jsonl", MORE),
-        write(tmp_path / "custom.jsonl", CUSTOM),
-    ]
-    small = answers(load(paths, cache_dir=tmp_path / "small"))
-    import gazetteer.layers
-
-    monkeypatch.setattr(gazetteer.layers, "OWN_AUTOMATON_RECORDS", 1)
-    big = load(paths, cache_dir=tmp_path / "big")
-    assert len(big.index.automata) == 4  # three files, and the aliases alias_of lines add
-    assert answers(big) == small
-    assert OWN_AUTOMATON_RECORDS > 1000
 
 
 @pytest.fixture
@@ -207,7 +190,7 @@ def test_a_rewriting_claim_a_later_file_makes_recognised_is_no_conflict(tmp_path
 
 def test_the_default_layers_are_reused_under_a_custom_file(tmp_path, parsed):
     """On the real default files: a custom file (here adding an alias to a GeoNames
-    place, whose layer has an automaton of its own) compiles alone."""
+    place, and a recognised alias GeoNames also lists) compiles alone."""
     import gazetteer
 
     cache = tmp_path / "cache"
