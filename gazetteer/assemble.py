@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -29,11 +30,13 @@ from gazetteer.index import (
     INDEX_VERSION,
     CompiledIndex,
     _evict,
+    merge_keyed,
     read_cached,
     write_cached,
 )
 from gazetteer.layers import (
     Layer,
+    build_automaton,
     compile_additions,
     compile_layer,
     layer_digest,
@@ -43,6 +46,7 @@ from gazetteer.plain import parse_rows
 from gazetteer.schema import Form, entity_from_row, entity_row
 
 Contents = tuple[tuple[Path, bytes], ...]
+_DEFAULTS = Path(__file__).resolve().parent / "data"  # the default files' folder
 
 
 def compile_files(
@@ -85,12 +89,34 @@ def _compile_files(contents: Contents, version: str, cache: Path):
         if conflicts(claims, added_claims):
             parse_sources(contents)  # raises, wording every problem as a whole compile
         mark_checked(cache, version, digests)
-    index = CompiledIndex([*layers, added] if added else layers, overrides)
+    base = _base_automaton(cache, contents, digests, layers)
+    index = CompiledIndex([*layers, added] if added else layers, overrides, base)
     sources = tuple(
         replace(layer.source, entities=index.entities.span(start, start + len(layer.rows)))
         for layer, start in ((layer, layer.entity_offset) for layer in layers)
     )
     return sources, index
+
+
+def _base_automaton(cache: Path, contents: Contents, digests: list[str], layers: list[Layer]):
+    """(automaton, layers covered): one automaton over the default files' layers (all
+    the layers, when the list does not start with the default files), from the cache or
+    built and cached (0.3 s to build for the default gazetteer, 0.5 s to write).  The
+    default gazetteer alone is matched by one automaton; a custom file after it gets a
+    small one of its own, built when loading, so changing it never rebuilds this one."""
+    covered = 0
+    while covered < len(contents) and contents[covered][0].resolve().parent == _DEFAULTS:
+        covered += 1
+    covered = covered or len(layers)
+    name = hashlib.sha256(" ".join(digests[:covered]).encode()).hexdigest()[:24]
+    path = cache / f"index-automaton-{name}.pickle"
+    automaton = read_cached(path) if path.is_file() else None
+    if automaton is None:
+        keyed = [layer.keyed for layer in layers[:covered] if layer.keyed]
+        automaton = build_automaton(merge_keyed(keyed))
+        if write_cached(path, automaton):
+            _evict(cache)
+    return automaton, covered
 
 
 def _compile(contents: Contents, path: Path, data: bytes, entity_offset: int, record_offset: int):

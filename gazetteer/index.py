@@ -171,20 +171,43 @@ class EntitySpan(Sequence):
         return (EntitySpan, (self._table, self._start, self._stop))
 
 
+def merge_keyed(layers: list[dict], order=None):
+    """Every layer's (padded key, (length, record ids)); a key several layers know gets
+    their records together, through ``order`` (sorted ids by default)."""
+    if not layers:
+        return []
+    order = order or (lambda ids: tuple(sorted(set(ids))))
+    biggest = max(range(len(layers)), key=lambda number: len(layers[number]))
+    merged = dict(layers[biggest])  # GeoNames: copied at C speed, not key by key
+    for number, keyed in enumerate(layers):
+        if number == biggest:
+            continue
+        for padded, value in keyed.items():
+            earlier = merged.get(padded)
+            if earlier is not None:
+                value = (value[0], order(earlier[1] + value[1]))
+            merged[padded] = value
+    return merged.items()
+
+
 class CompiledIndex:
     """Everything the matcher needs: compiled layers (one per source file, cached on
     disk apart, see :mod:`gazetteer.layers`) combined.
 
     Combining is cheap: the entity rows and record arrays are concatenated, the
-    transliteration keys merged (the GeoNames layer has none), and one automaton is
-    built over every layer's keys (0.3 s for the default gazetteer's 184,000): matching
-    then walks each text once, however many files there are.
+    transliteration keys merged (the GeoNames layer has none).  The automaton of the
+    first layers comes from the cache (``base``: built over every layer the first time a
+    list of files is loaded, so the default gazetteer alone is matched by one automaton);
+    the keys of layers after those (a custom file, the aliases ``alias_of`` lines add)
+    get a small automaton of their own, built here in milliseconds.
     Record ids are numbered layer after layer; aliases that ``alias_of`` lines add come
     last, so where they take part, records are ordered by (entity, alias position) --
     the order of one compile of every file -- rather than by id (:meth:`rank`).
     """
 
-    def __init__(self, layers: Sequence[Layer], overrides: dict[int, tuple] | None = None):
+    def __init__(
+        self, layers: Sequence[Layer], overrides: dict[int, tuple] | None = None, base=None
+    ):
         rows = [row for layer in layers for row in layer.rows]
         for number, row in (overrides or {}).items():
             rows[number] = row
@@ -199,28 +222,16 @@ class CompiledIndex:
         self._records: dict[int, AliasRecord] = {}
         #: Whether ids are out of entity order (aliases added by ``alias_of`` lines).
         self.ranked = bool(overrides)
-        self.automaton = build_automaton(self._merge_keyed([layer.keyed for layer in layers]))
+        # ``base``: (an automaton over the first layers' keys, how many layers it covers),
+        # cached; the keys of the layers after those get one automaton of their own.
+        self.automata, rest = (base[:1], layers[base[1] :]) if base else ((), layers)
+        keyed = [layer.keyed for layer in rest if layer.keyed]
+        if keyed:
+            self.automata += (build_automaton(merge_keyed(keyed, self.order)),)
         self._token_lists = [layer.canonical_tokens for layer in layers if layer.canonical_tokens]
         self._token_keys = [[token for token, _, _ in tokens] for tokens in self._token_lists]
         self.variant_keys = merge_variant_keys(layer.variant_keys for layer in layers)
         self.consonant_keys = consonant_keys_of(self.variant_keys)
-
-    def _merge_keyed(self, layers: list[dict]):
-        """Every layer's (padded key, (length, record ids)); a key several layers know
-        gets their records together, in entity order."""
-        if not layers:
-            return []
-        biggest = max(range(len(layers)), key=lambda number: len(layers[number]))
-        merged = dict(layers[biggest])  # GeoNames: copied at C speed, not key by key
-        for number, keyed in enumerate(layers):
-            if number == biggest:
-                continue
-            for padded, value in keyed.items():
-                earlier = merged.get(padded)
-                if earlier is not None:
-                    value = (value[0], self.order(earlier[1] + value[1]))
-                merged[padded] = value
-        return merged.items()
 
     def __len__(self) -> int:
         """How many aliases are indexed."""
@@ -257,9 +268,12 @@ class CompiledIndex:
         return (self.record(record_id) for record_id in range(len(self)))
 
     def record_ids(self, key: str) -> tuple[int, ...]:
-        """The records whose folded key is ``key`` (one lookup in the automaton)."""
-        found = self.automaton.get(f" {word_spaced(key)} ", None)
-        return found[1] if found else ()
+        """The records whose folded key is ``key`` (one lookup per automaton)."""
+        padded = f" {word_spaced(key)} "
+        found = [hit[1] for automaton in self.automata if (hit := automaton.get(padded, None))]
+        if len(found) <= 1:
+            return found[0] if found else ()
+        return self.order(record_id for ids in found for record_id in ids)
 
     @property
     def canonical_tokens(self) -> list[tuple[str, str, int]]:

@@ -205,6 +205,10 @@ def test_the_default_layers_are_reused_under_a_custom_file(tmp_path, parsed):
     ))  # fmt: skip
     combined = load([*defaults, custom], cache_dir=cache)
     assert parsed == ["custom.jsonl"]
+    # The default files share one cached automaton; the custom file has a small one.
+    assert len(alone.index.automata) == 1
+    assert len(combined.index.automata) == 2
+    assert combined.index.automata[0] is not alone.index.automata[0]  # read from the cache
     assert combined.matcher.lookup("Andorrah")[0].entity.id == andorra[0].entity.id
     # The GeoNames readings first, then the custom file's (entity order).
     found = [c.entity.id for c in combined.matcher.lookup("Andorra")]
