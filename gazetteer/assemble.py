@@ -68,17 +68,24 @@ def compile_files(
 
 def _compile_files(contents: Contents, version: str, cache: Path):
     layers, digests, fresh = [], [], {}
-    entity_offset = record_offset = 0
-    for path, data in contents:
-        digest = layer_digest(path.name, data, entity_offset, record_offset, INDEX_VERSION)
-        layer = load_layer(cache, digest)
-        if layer is None:
-            layer, fresh[digest] = _compile(contents, path, data, entity_offset, record_offset)
-            store_layer(cache, digest, layer, fresh[digest])
-        layers.append(layer)
-        digests.append(digest)
-        entity_offset += len(layer.rows)
-        record_offset += len(layer)
+    entity_offset = record_offset = covered = 0
+    try:
+        for path, data in contents:
+            digest = layer_digest(path.name, data, entity_offset, record_offset, INDEX_VERSION)
+            layer = load_layer(cache, digest)
+            if layer is None:
+                layer, fresh[digest] = _compile(contents, path, data, entity_offset, record_offset)
+            layers.append(layer)
+            digests.append(digest)
+            entity_offset += len(layer.rows)
+            record_offset += len(layer)
+        covered = _covered(cache, contents, digests)
+    finally:
+        # The keys of a layer the shared automaton covers are in that automaton.
+        for number, (digest, layer) in enumerate(zip(digests, layers)):
+            if digest in fresh:
+                kept = replace(layer, keyed=None) if number < covered else layer
+                store_layer(cache, digest, kept, fresh[digest])
     overrides, added, added_claims = _additions(contents, layers, record_offset)
     if is_checked(cache, version) != tuple(digests):
         claims = [
@@ -89,7 +96,7 @@ def _compile_files(contents: Contents, version: str, cache: Path):
         if conflicts(claims, added_claims):
             parse_sources(contents)  # raises, wording every problem as a whole compile
         mark_checked(cache, version, digests)
-    base = _base_automaton(cache, contents, digests, layers)
+    base = _base_automaton(cache, contents, digests, layers, covered)
     index = CompiledIndex([*layers, added] if added else layers, overrides, base)
     sources = tuple(
         replace(layer.source, entities=index.entities.span(start, start + len(layer.rows)))
@@ -98,25 +105,51 @@ def _compile_files(contents: Contents, version: str, cache: Path):
     return sources, index
 
 
-def _base_automaton(cache: Path, contents: Contents, digests: list[str], layers: list[Layer]):
-    """(automaton, layers covered): one automaton over the default files' layers (all
-    the layers, when the list does not start with the default files), from the cache or
-    built and cached (0.3 s to build for the default gazetteer, 0.5 s to write).  The
-    default gazetteer alone is matched by one automaton; a custom file after it gets a
-    small one of its own, built when loading, so changing it never rebuilds this one."""
+def _covered(cache: Path, contents: Contents, digests: list[str]) -> int:
+    """How many layers the shared automaton covers: the default files' at the head of
+    the list; else the most that a cached automaton covers; else every layer."""
     covered = 0
     while covered < len(contents) and contents[covered][0].resolve().parent == _DEFAULTS:
         covered += 1
-    covered = covered or len(layers)
-    name = hashlib.sha256(" ".join(digests[:covered]).encode()).hexdigest()[:24]
-    path = cache / f"index-automaton-{name}.pickle"
+    if covered:
+        return covered
+    for covered in range(len(digests), 0, -1):
+        if _automaton_path(cache, digests[:covered]).is_file():
+            return covered
+    return len(digests)
+
+
+def _automaton_path(cache: Path, digests: list[str]) -> Path:
+    name = hashlib.sha256(" ".join(digests).encode()).hexdigest()[:24]
+    return cache / f"index-automaton-{name}.pickle"
+
+
+def _base_automaton(cache, contents: Contents, digests, layers: list[Layer], covered: int):
+    """(automaton, layers covered): one automaton over the first ``covered`` layers, from
+    the cache or built and cached (0.3 s to build for the default gazetteer, 0.5 s to
+    write).  The default gazetteer alone is matched by one automaton; a custom file after
+    it gets a small one of its own (``CompiledIndex``), so changing it never rebuilds this
+    one.  A layer is cached without the keys this automaton holds: should the automaton
+    be gone from the cache, such a layer is compiled again for its keys."""
+    path = _automaton_path(cache, digests[:covered])
     automaton = read_cached(path) if path.is_file() else None
     if automaton is None:
-        keyed = [layer.keyed for layer in layers[:covered] if layer.keyed]
-        automaton = build_automaton(merge_keyed(keyed))
+        keyed = [_keyed(contents, layers, number) for number in range(covered)]
+        automaton = build_automaton(merge_keyed([keys for keys in keyed if keys]))
         if write_cached(path, automaton):
             _evict(cache)
+    for number in range(covered, len(layers)):  # the others keep their keys
+        layers[number].keyed = _keyed(contents, layers, number)
     return automaton, covered
+
+
+def _keyed(contents: Contents, layers: list[Layer], number: int) -> dict:
+    layer = layers[number]
+    if layer.keyed is None:
+        path, data = contents[number]
+        compiled, _ = _compile(contents, path, data, layer.entity_offset, layer.record_offset)
+        layer.keyed = compiled.keyed
+    return layer.keyed
 
 
 def _compile(contents: Contents, path: Path, data: bytes, entity_offset: int, record_offset: int):

@@ -45,8 +45,9 @@ class Layer:
     record_offset: int
     record_entity: array  # global entity number of each record
     record_alias: array  # the alias's position in its entity
-    #: padded, word-spaced key -> (key length, global record ids)
-    keyed: dict[str, tuple[int, tuple[int, ...]]]
+    #: padded, word-spaced key -> (key length, global record ids); None when cached
+    #: under a shared automaton that holds them (see ``gazetteer.assemble``).
+    keyed: dict[str, tuple[int, tuple[int, ...]]] | None
     canonical_tokens: list[tuple[str, str, int]]  # sorted (folded, written, entity)
     variant_keys: dict[str, tuple[tuple[int, int, int], ...]]
 

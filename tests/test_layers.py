@@ -124,6 +124,23 @@ def test_adding_a_custom_file_compiles_that_file_alone(tmp_path, parsed):
     assert parsed == []  # a combination seen before: every layer from the cache
 
 
+def test_a_layer_whose_shared_automaton_left_the_cache_is_compiled_again(tmp_path, parsed):
+    """Layers are cached without the keys their shared automaton holds."""
+    paths = [write(tmp_path / "base.jsonl", BASE), write(tmp_path / "more.jsonl", MORE)]
+    cache = tmp_path / "cache"
+    expected = answers(load(paths, cache_dir=cache))
+    [automaton] = cache.glob("index-automaton-*.pickle")
+    parsed.clear()
+    assert answers(load(paths, cache_dir=cache)) == expected
+    assert parsed == []
+    automaton.unlink()
+    assert answers(load(paths, cache_dir=cache)) == expected
+    assert parsed == ["base.jsonl", "more.jsonl"]  # for their keys
+    parsed.clear()
+    assert answers(load(paths, cache_dir=cache)) == expected
+    assert parsed == []  # the automaton is back
+
+
 def test_a_layer_is_compiled_for_its_place(tmp_path, parsed):
     """Record and entity numbers are global: the same file after another file is
     another layer (its cache key names its place)."""
