@@ -133,6 +133,9 @@ def _base_automaton(cache, contents: Contents, digests, layers: list[Layer], cov
     be gone from the cache, such a layer is compiled again for its keys."""
     path = _automaton_path(cache, digests[:covered])
     automaton = read_cached(path) if path.is_file() else None
+    if automaton is not None:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # most recently used: kept by the eviction, as its layers are
     if automaton is None:
         keyed = [_keyed(contents, layers, number) for number in range(covered)]
         automaton = build_automaton(merge_keyed([keys for keys in keyed if keys]))
