@@ -18,6 +18,7 @@ import ftfy
 
 import gazetteer
 from bench.cluster import bench_cluster
+from bench.compile import bench_compile
 from bench.hostile import bench_hostile
 from bench.http import bench_http
 from bench.overhead import bench_overhead
@@ -176,6 +177,8 @@ def main() -> None:
     parser.add_argument("--skip-reload", action="store_true")
     parser.add_argument("--skip-slow-clients", action="store_true")
     parser.add_argument("--reloads", type=int, default=25)
+    parser.add_argument("--skip-compile", action="store_true")
+    parser.add_argument("--compile-rounds", type=int, default=3)
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--http-threads", type=int, default=2)
     parser.add_argument("--skip-serving", action="store_true")
@@ -192,6 +195,8 @@ def main() -> None:
         report["alias_scale"] = bench_scale(texts, sizes, max(5, args.repeat))
     if not args.skip_hostile:
         report["hostile_growth"] = bench_hostile()
+    if not args.skip_compile:
+        report["gazetteer_compile"] = bench_compile(args.compile_rounds)
     if not args.skip_reload:
         report["start_and_reload"] = bench_start_and_reload(args.reloads)
     if not args.skip_slow_clients:

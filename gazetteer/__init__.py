@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from gazetteer import assemble
 from gazetteer.errors import GazetteerDataError, Problem
-from gazetteer.index import (
-    CompiledIndex,
-    default_cache_dir,
-    load_cached,
-    source_digest,
-    store_cached,
-)
-from gazetteer.loader import SourceFile, parse_sources, read_files
+from gazetteer.index import CompiledIndex, default_cache_dir, source_digest
+from gazetteer.loader import SourceFile, read_files
 from gazetteer.matcher import Candidate, Matcher, Mention
 from gazetteer.schema import Alias, Entity, Form, Kind, Policy
 
@@ -123,23 +118,9 @@ def load(paths: Iterable[str | Path], *, cache_dir: str | Path | None = None) ->
     contents = read_files(paths)
     digest = source_digest(contents)
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    cached = load_cached(cache, digest)
-    if cached is None:
-        # Validated and compiled once; the cache is keyed by the files' bytes, so a hit
-        # is data that passed validation before.
-        sources = parse_sources(contents)
-        entities = tuple(entity for source in sources for entity in source.entities)
-        index = CompiledIndex(entities)
-        # Each source keeps a view of the index's table, so that the cache holds the
-        # entities once and as plain tuples (see EntityTable).
-        spans, start = [], 0
-        for source in sources:
-            stop = start + len(source.entities)
-            spans.append(replace(source, entities=index.entities.span(start, stop)))
-            start = stop
-        cached = (tuple(spans), index)
-        store_cached(cache, digest, cached)
-    sources, index = cached
+    # Each file is a layer compiled (validated) once and cached under its own bytes; a
+    # combination is checked across files once, then remembered (gazetteer.assemble).
+    sources, index = assemble.compile_files(contents, digest, cache)
     return Gazetteer(sources, index, digest, tuple(str(path) for path in paths))
 
 
@@ -147,11 +128,11 @@ def is_compiled(paths: Iterable[str | Path], *, cache_dir: str | Path | None = N
     """Whether the compiled index of these files, as they are now, is in the cache (so
     that :func:`load` reads it instead of compiling); False for unreadable files."""
     try:
-        digest = source_digest(read_files(paths))
+        contents = read_files(paths)
     except GazetteerDataError:
         return False
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    return (cache / f"index-{digest}.pickle").is_file()
+    return assemble.is_compiled(contents, source_digest(contents), cache)
 
 
 @functools.lru_cache(maxsize=1)

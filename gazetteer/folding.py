@@ -159,6 +159,22 @@ def fold(text: str) -> str:
     return _NON_ASCII.sub(_fold_stretch, _through_bytes(text, _FOLD_BYTES))
 
 
+def fold_lines(text: str) -> str:
+    """``fold`` of each line of ``text``, in one pass (many aliases joined by newlines).
+
+    The same as folding each line: ``_TABLE`` already lowers every letter it maps, so no
+    capital sigma (the one letter ``str.lower`` lowers by its context) is left for the
+    whole-text ``lower()``, which lowers any other letter on its own.
+
+    >>> lines = ["Çavuşoğlu", "ΟΔΟΣ"]
+    >>> fold_lines(chr(10).join(lines)).split(chr(10)) == [fold(line) for line in lines]
+    True
+    """
+    if text.isascii():
+        return text.translate(_ASCII_FOLD_STR)
+    return _through_bytes(text, _FOLD_BYTES).translate(_TABLE).lower()
+
+
 def match_text(text: str) -> str:
     """``fold(text)`` with every non-word character a space: what the index matches.
 
@@ -174,7 +190,19 @@ def word_spaced(folded: str) -> str:
     """``folded`` with every non-word character turned into a space (same length)."""
     if folded.isascii():
         return folded.translate(_WORD_SPACED_STR)
-    return _NON_WORD.sub(" ", folded)
+    # The ASCII characters through a byte table, only the non-ASCII stretches through
+    # the regular expression (a whole file's keys at once: 8 times faster).
+    return _NON_ASCII.sub(_non_word_stretch, _through_bytes(folded, _NON_WORD_BYTES))
+
+
+# ``re``'s \w on ASCII, case kept: what ``_NON_WORD`` does to the ASCII characters.
+_NON_WORD_BYTES = _byte_table(
+    {chr(code): " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
+)
+
+
+def _non_word_stretch(match: regex.Match) -> str:
+    return _NON_WORD.sub(" ", match.group())
 
 
 def fold_key(text: str) -> str:

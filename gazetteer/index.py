@@ -18,22 +18,19 @@ import re
 import tempfile
 import time
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
-
 from gazetteer.folding import fold_key, word_spaced
-from gazetteer.schema import Alias, Entity, Kind, alias_from_values
-from gazetteer.variant_keys import ARTICLE_TOKENS, build_variant_keys
+from gazetteer.layers import Layer, build_automaton
+from gazetteer.schema import Alias, Entity, entity_from_row
+from gazetteer.variant_keys import ARTICLE_TOKENS, consonant_keys_of, merge_variant_keys
 
 # Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 19
+INDEX_VERSION = 20
 _VOWELS = frozenset("aeiouy")
-# The shortest token worth a fuzzy lookup: below 4 letters one edit is a different word.
-MIN_FUZZY_LENGTH = 4
 
 
 def required_capitals(pattern: str) -> tuple[int, ...]:
@@ -100,25 +97,6 @@ class AliasRecord:
         return (AliasRecord, (self.entity, self.alias, self.key, self.pattern, self.capitals))
 
 
-def _entity_row(entity: Entity) -> tuple:
-    aliases = tuple(
-        (a.text, a.form.value, a.policy.value, a.kind.value, a.replacement, a.note)
-        for a in entity.aliases
-    )
-    return (
-        entity.id, entity.name, entity.type, entity.short, aliases,
-        entity.external_ids, entity.context, entity.source, entity.origin,
-    )  # fmt: skip
-
-
-def _entity_from_row(row: tuple) -> Entity:
-    id_, name, type_, short, aliases, external_ids, context, source, origin = row
-    return Entity(
-        id_, name, type_, short, tuple(alias_from_values(*values) for values in aliases),
-        external_ids, context, source, origin,
-    )  # fmt: skip
-
-
 class EntityTable(Sequence):
     """The compiled index's entities, kept as plain tuples and made into
     :class:`Entity` objects on first use (then kept).
@@ -135,10 +113,6 @@ class EntityTable(Sequence):
         self._built = built if built is not None else [None] * len(rows)
         self._positions: dict[str, int] | None = None
 
-    @classmethod
-    def of(cls, entities: Sequence[Entity]) -> EntityTable:
-        return cls(tuple(_entity_row(entity) for entity in entities), list(entities))
-
     def __len__(self) -> int:
         return len(self._rows)
 
@@ -147,7 +121,7 @@ class EntityTable(Sequence):
             return tuple(self[i] for i in range(*index.indices(len(self))))
         entity = self._built[index]
         if entity is None:
-            entity = self._built[index] = _entity_from_row(self._rows[index])
+            entity = self._built[index] = entity_from_row(self._rows[index])
         return entity
 
     def __iter__(self) -> Iterator[Entity]:
@@ -197,43 +171,67 @@ class EntitySpan(Sequence):
         return (EntitySpan, (self._table, self._start, self._stop))
 
 
-class CompiledIndex:
-    """Everything the matcher needs, built once from the entities and cached on disk."""
+def merge_keyed(layers: list[dict], order=None):
+    """Every layer's (padded key, (length, record ids)); a key several layers know gets
+    their records together, through ``order`` (sorted ids by default)."""
+    if not layers:
+        return []
+    order = order or (lambda ids: tuple(sorted(set(ids))))
+    biggest = max(range(len(layers)), key=lambda number: len(layers[number]))
+    merged = dict(layers[biggest])  # GeoNames: copied at C speed, not key by key
+    for number, keyed in enumerate(layers):
+        if number == biggest:
+            continue
+        for padded, value in keyed.items():
+            earlier = merged.get(padded)
+            if earlier is not None:
+                value = (value[0], order(earlier[1] + value[1]))
+            merged[padded] = value
+    return merged.items()
 
-    def __init__(self, entities: Sequence[Entity]) -> None:
-        self.entities = EntityTable.of(entities)
+
+class CompiledIndex:
+    """Everything the matcher needs: compiled layers (one per source file, cached on
+    disk apart, see :mod:`gazetteer.layers`) combined.
+
+    Combining is cheap: the entity rows and record arrays are concatenated, the
+    transliteration keys merged (the GeoNames layer has none).  The automaton of the
+    first layers comes from the cache (``base``: built over every layer the first time a
+    list of files is loaded, so the default gazetteer alone is matched by one automaton);
+    the keys of layers after those (a custom file, the aliases ``alias_of`` lines add)
+    get a small automaton of their own, built here in milliseconds.
+    Record ids are numbered layer after layer; aliases that ``alias_of`` lines add come
+    last, so where they take part, records are ordered by (entity, alias position) --
+    the order of one compile of every file -- rather than by id (:meth:`rank`).
+    """
+
+    def __init__(
+        self, layers: Sequence[Layer], overrides: dict[int, tuple] | None = None, base=None
+    ):
+        rows = [row for layer in layers for row in layer.rows]
+        for number, row in (overrides or {}).items():
+            rows[number] = row
+        self.entities = EntityTable(tuple(rows))
         # Records as two flat arrays (entity, alias position): unpickling 10^5 objects
         # would cost a second at start-up; records are built on demand (``record``).
         self.record_entity = array("I")
         self.record_alias = array("H")
+        for layer in layers:
+            self.record_entity += layer.record_entity
+            self.record_alias += layer.record_alias
         self._records: dict[int, AliasRecord] = {}
-        keyed: dict[str, list[int]] = defaultdict(list)
-        for entity_index, entity in enumerate(entities):
-            for alias_index, alias in enumerate(entity.aliases):
-                pattern = " ".join(alias.text.split())
-                key = fold_key(pattern)
-                if len(key) != len(pattern) or not key:
-                    continue
-                spaced = word_spaced(key)
-                if spaced != spaced.strip():
-                    # "'Iraq", "Tandil'": punctuation at an edge would match any comma
-                    # or quote beside the name ("Bagdad, Iraq" read as a town in Iran).
-                    continue
-                keyed[key].append(len(self.record_entity))
-                self.record_entity.append(entity_index)
-                self.record_alias.append(alias_index)
-        self.automaton = ahocorasick.Automaton()
-        for key, record_ids in keyed.items():
-            # Padded with spaces, searched in padded text whose non-word characters are
-            # spaces: every hit is a whole-word hit, with no per-hit boundary test.
-            padded = f" {word_spaced(key)} "
-            if self.automaton.exists(padded):
-                _, earlier = self.automaton.get(padded)
-                record_ids = sorted({*earlier, *record_ids})
-            self.automaton.add_word(padded, (len(key), tuple(record_ids)))
-        self.automaton.make_automaton()
-        self._build_canonical_tokens()
-        self._build_variant_keys()
+        #: Whether ids are out of entity order (aliases added by ``alias_of`` lines).
+        self.ranked = bool(overrides)
+        # ``base``: (an automaton over the first layers' keys, how many layers it covers),
+        # cached; the keys of the layers after those get one automaton of their own.
+        self.automata, rest = (base[:1], layers[base[1] :]) if base else ((), layers)
+        keyed = [layer.keyed for layer in rest if layer.keyed]
+        if keyed:
+            self.automata += (build_automaton(merge_keyed(keyed, self.order)),)
+        self._token_lists = [layer.canonical_tokens for layer in layers if layer.canonical_tokens]
+        self._token_keys = [[token for token, _, _ in tokens] for tokens in self._token_lists]
+        self.variant_keys = merge_variant_keys(layer.variant_keys for layer in layers)
+        self.consonant_keys = consonant_keys_of(self.variant_keys)
 
     def __len__(self) -> int:
         """How many aliases are indexed."""
@@ -243,6 +241,14 @@ class CompiledIndex:
         state = dict(self.__dict__)
         state["_records"] = {}
         return state
+
+    def rank(self, record_id: int) -> tuple[int, int]:
+        """Where a record stands in entity order: (entity, alias position)."""
+        return (self.record_entity[record_id], self.record_alias[record_id])
+
+    def order(self, record_ids) -> tuple[int, ...]:
+        """``record_ids`` (of several layers) in entity order, without repeats."""
+        return tuple(sorted(set(record_ids), key=self.rank if self.ranked else None))
 
     def record(self, record_id: int) -> AliasRecord:
         """The alias record ``record_id``, built on first use and kept."""
@@ -261,38 +267,31 @@ class CompiledIndex:
         """Every alias record, in index order."""
         return (self.record(record_id) for record_id in range(len(self)))
 
-    def _build_canonical_tokens(self) -> None:
-        # Sorted (folded token, written token, entity) of canonical names, for completing
-        # a name from its surviving fragments ("Çavuşo" + "lu" -> "Çavuşoğlu").
-        tokens = set()
-        for record in self.records():
-            if record.alias.kind is not Kind.CANONICAL:
-                continue
-            for key_token, written in zip(record.key.split(" "), written_tokens(record)):
-                if len(key_token) >= MIN_FUZZY_LENGTH:
-                    tokens.add((key_token, written, record.entity))
-        self.canonical_tokens = sorted(tokens)
-        self._canonical_keys = [token for token, _, _ in self.canonical_tokens]
-
-    def _build_variant_keys(self) -> None:
-        # Transliteration key -> ((record id, token position, tokens spanned), ...), and
-        # consonant key -> transliteration keys: see gazetteer.variant_keys.
-        self.variant_keys, self.consonant_keys = build_variant_keys(
-            (record_id, record.alias, self.entities[record.entity], record.pattern,
-             written_tokens(record))
-            for record_id, record in enumerate(self.records())
-        )  # fmt: skip
-
     def record_ids(self, key: str) -> tuple[int, ...]:
-        """The records whose folded key is ``key`` (one lookup in the automaton)."""
-        found = self.automaton.get(f" {word_spaced(key)} ", None)
-        return found[1] if found else ()
+        """The records whose folded key is ``key`` (one lookup per automaton)."""
+        padded = f" {word_spaced(key)} "
+        found = [hit[1] for automaton in self.automata if (hit := automaton.get(padded, None))]
+        if len(found) <= 1:
+            return found[0] if found else ()
+        return self.order(record_id for ids in found for record_id in ids)
+
+    @property
+    def canonical_tokens(self) -> list[tuple[str, str, int]]:
+        """Sorted (folded token, written token, entity) of canonical names, for
+        completing a name from its surviving fragments ("Çavuşo" + "lu" -> "Çavuşoğlu")."""
+        return sorted({token for tokens in self._token_lists for token in tokens})
 
     def tokens_with_prefix(self, prefix: str) -> list[tuple[str, str, int]]:
         """Canonical tokens whose folded form starts with the folded ``prefix``."""
-        low = bisect.bisect_left(self._canonical_keys, prefix)
-        high = bisect.bisect_left(self._canonical_keys, prefix + "\U0010ffff")
-        return self.canonical_tokens[low:high]
+        found = []
+        for keys, tokens in zip(self._token_keys, self._token_lists):
+            low = bisect.bisect_left(keys, prefix)
+            high = bisect.bisect_left(keys, prefix + "\U0010ffff")
+            if high > low:
+                found.append(tokens[low:high])
+        if len(found) <= 1:
+            return found[0] if found else []
+        return sorted({token for tokens in found for token in tokens})
 
 
 def source_digest(contents: Iterable[tuple[Path, bytes]]) -> str:
@@ -317,6 +316,7 @@ def read_cached(path: Path):
     The collector would walk the growing heap again and again while ~10^6 objects are
     unpickled; pausing it halves the load time.
     """
+    enabled = gc.isenabled()
     gc.disable()
     try:
         with path.open("rb") as handle:
@@ -324,7 +324,8 @@ def read_cached(path: Path):
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
 
 
 def write_cached(path: Path, value) -> bool:
@@ -340,30 +341,14 @@ def write_cached(path: Path, value) -> bool:
     return True
 
 
-def load_cached(cache_dir: Path, digest: str):
-    """The cached ``(sources, index)`` for ``digest``, or None when absent or unreadable."""
-    path = cache_dir / f"index-{digest}.pickle"
-    index = read_cached(path)
-    if index is None:
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # most recently used: kept by the eviction
-    valid = isinstance(index, tuple) and len(index) == 2 and isinstance(index[1], CompiledIndex)
-    return index if valid else None
-
-
-def store_cached(cache_dir: Path, digest: str, index: tuple) -> None:
-    """Write the index atomically; a read-only or missing cache folder is not an error."""
-    if write_cached(cache_dir / f"index-{digest}.pickle", index):
-        _evict(cache_dir)
-
-
-# Compiled indexes kept, most recently used first: at most this many, and no more bytes
+# Compiled layers kept, most recently used first: at most this many, and no more bytes
 # than this in all (the newest is always kept).  A byte budget, not a count alone: the
-# test suite's few small gazetteers (kilobytes) must not push out the default (50 MB),
-# which would make the next start compile it again (about 10 s).
+# test suite's few small gazetteers (kilobytes) must not push out the GeoNames layer
+# (50 MB), which would make the next start compile it again.
 CACHE_ENTRIES = 16
 CACHE_BYTES = 512 * 1024 * 1024
+# Combinations remembered as checked (a few bytes each).
+CHECKED_ENTRIES = 64
 
 
 def _evict(cache_dir: Path) -> None:
@@ -379,6 +364,13 @@ def _evict(cache_dir: Path) -> None:
         total += stat.st_size
         if kept and (kept >= CACHE_ENTRIES or total > CACHE_BYTES):
             path.unlink(missing_ok=True)
+            (path.parent / f"claims-{path.name[6:]}").unlink(missing_ok=True)
+    checked = []
+    for path in cache_dir.glob("checked-*.txt"):
+        with contextlib.suppress(FileNotFoundError):
+            checked.append((path.stat().st_mtime, path))
+    for _, path in sorted(checked, reverse=True)[CHECKED_ENTRIES:]:
+        path.unlink(missing_ok=True)
     for leftover in cache_dir.glob("*.tmp"):
         with contextlib.suppress(FileNotFoundError):  # renamed into place meanwhile
             if leftover.stat().st_mtime < time.time() - 3600:

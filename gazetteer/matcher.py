@@ -127,22 +127,25 @@ class Matcher:
         if len(kept_for) >= _KEPT_CACHE_SIZE:
             kept_for.clear()
         record = self.index.record
-        for end_index, (length, record_ids) in self.index.automaton.iter(padded):
-            start = end_index - length - 1  # the pad and the leading space cancel out
-            written = text[start : start + length]
-            kept = kept_for.get((written, record_ids))
-            if kept is None:
-                at = written.__getitem__
-                kept = tuple(
-                    record_id
-                    for record_id in record_ids
-                    if all(map(str.isupper, map(at, record(record_id).capitals)))
-                )
-                kept_for[written, record_ids] = kept
-            if kept:
-                # Sorted as tuples: leftmost first, then longest (one hit per span).
-                hits.append((start, -length, written, kept))
+        for automaton in self.index.automata:
+            for end_index, (length, record_ids) in automaton.iter(padded):
+                start = end_index - length - 1  # the pad and the leading space cancel out
+                written = text[start : start + length]
+                kept = kept_for.get((written, record_ids))
+                if kept is None:
+                    at = written.__getitem__
+                    kept = tuple(
+                        record_id
+                        for record_id in record_ids
+                        if all(map(str.isupper, map(at, record(record_id).capitals)))
+                    )
+                    kept_for[written, record_ids] = kept
+                if kept:
+                    # Sorted as tuples: leftmost first, then longest (one hit per span).
+                    hits.append((start, -length, written, kept))
         hits.sort()
+        if len(self.index.automata) > 1:
+            hits = self._joined(hits)
         mentions: list[Mention] = []
         last_end = 0
         candidates = self._candidates
@@ -152,6 +155,18 @@ class Matcher:
                 found = (start, last_end, written, candidates(record_ids))
                 mentions.append(_new_tuple(Mention, found))
         return mentions
+
+    def _joined(self, hits: list) -> list:
+        """Sorted hits with the records of one span (found by several layers' automata)
+        joined into one hit, in entity order."""
+        joined = hits[:1]
+        for hit in hits[1:]:
+            last = joined[-1]
+            if hit[0] == last[0] and hit[1] == last[1]:
+                joined[-1] = (*last[:3], self.index.order(last[3] + hit[3]))
+            else:
+                joined.append(hit)
+        return joined
 
     def _candidates(self, record_ids: tuple[int, ...]) -> tuple[Candidate, ...]:
         found = self._candidate_cache.get(record_ids)

@@ -51,21 +51,44 @@ def build_variant_keys(records: Iterable[tuple[int, Alias, Entity, str, list[str
     tokens)`` of every alias: key -> ((record id, part position, parts spanned), ...),
     and consonant key -> keys sorted by length (a lookup compares only keys of a length
     within its allowance)."""
+    variant_keys, _ = variant_entries(records)
+    return variant_keys, consonant_keys_of(variant_keys)
+
+
+def variant_entries(records: Iterable[tuple[int, Alias, Entity, str, list[str]]]):
+    """The first half of :func:`build_variant_keys` (the keys of one compiled layer),
+    and how many aliases were indexed."""
     keys: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    indexed = 0
     for record_id, alias, entity, pattern, tokens in records:
         if not _indexed(alias, entity, pattern):
             continue
+        indexed += 1
         parts = name_parts(tokens)
         for index, (position, token) in enumerate(parts):
             keys[name_key(spelled(token))].append((record_id, position, 1))
             if index + 1 < len(parts) and parts[index + 1][0] == position + 1:
                 joined = token + parts[index + 1][1]
                 keys[name_key(spelled(joined))].append((record_id, position, 2))
-    variant_keys = {key: tuple(entries) for key, entries in keys.items() if key}
+    return {key: tuple(entries) for key, entries in keys.items() if key}, indexed
+
+
+def merge_variant_keys(layers: Iterable[dict[str, tuple]]) -> dict[str, tuple]:
+    """The keys of several layers as one: entries of a key kept in layer order."""
+    merged: dict[str, tuple] = {}
+    for keys in layers:
+        if not merged:
+            merged = dict(keys)
+            continue
+        for key, entries in keys.items():
+            earlier = merged.get(key)
+            merged[key] = entries if earlier is None else earlier + entries
+    return merged
+
+
+def consonant_keys_of(variant_keys: dict[str, tuple]) -> dict[str, tuple[str, ...]]:
+    """Consonant key -> the keys under it, sorted by length."""
     coarse: dict[str, set[str]] = defaultdict(set)
     for key in variant_keys:
         coarse[consonant_key(key)].add(key)
-    consonant_keys = {
-        key: tuple(sorted(found, key=lambda k: (len(k), k))) for key, found in coarse.items()
-    }
-    return variant_keys, consonant_keys
+    return {key: tuple(sorted(found, key=lambda k: (len(k), k))) for key, found in coarse.items()}

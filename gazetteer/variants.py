@@ -85,7 +85,10 @@ def token_hits(index: CompiledIndex, token: str) -> list[TokenHit]:
                 if cost < found.get(entry, 99.0):
                     found[entry] = cost
     hits = [TokenHit(*entry, cost) for entry, cost in found.items()]
-    hits.sort(key=lambda hit: (hit.cost, hit.record_id, hit.position))
+    # Ties go to the record first in entity order (the record id, unless ``alias_of``
+    # lines added aliases: see CompiledIndex.rank).
+    rank = index.rank if index.ranked else int
+    hits.sort(key=lambda hit: (hit.cost, rank(hit.record_id), hit.position))
     # A token a hundred aliases could spell is read by none of them with a lead (the
     # decision would call it ambiguous): the cheapest few are enough, and they bound
     # the work in a gazetteer of a million names.
