@@ -103,8 +103,10 @@ def find_foreign_passages(text: str) -> list[tuple[int, int]]:
     language, sorted; a quotation inside a foreign paragraph is not listed again."""
     spans: list[tuple[int, int]] = []
     for paragraph in PARAGRAPH.finditer(text):
-        offset = paragraph.start()
-        spans += [(offset + low, offset + high) for low, high in _in_paragraph(paragraph.group())]
+        found = _in_paragraph(paragraph.group())
+        if found:  # most paragraphs hold none
+            offset = paragraph.start()
+            spans += [(offset + low, offset + high) for low, high in found]
     return spans
 
 
@@ -122,7 +124,8 @@ def _in_paragraph(paragraph: str) -> tuple[tuple[int, int], ...]:
     """
     lower = paragraph.lower()
     if ANY_FUNCTION_WORD.isdisjoint(lower.split()) and (
-        sum(map(lower.count, _DISTINCTIVE_CHARACTERS)) < MIN_DISTINCTIVE_LETTERS
+        lower.isascii()  # no Turkish letter, without counting each
+        or sum(map(lower.count, _DISTINCTIVE_CHARACTERS)) < MIN_DISTINCTIVE_LETTERS
     ):
         return ()
     start, end = _stripped(paragraph, 0, len(paragraph))
