@@ -25,7 +25,6 @@ import ctypes.util
 import gc
 import logging
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -193,19 +192,44 @@ def compile_apart(names: tuple[str, ...]) -> str | None:
     """
     with tempfile.TemporaryFile() as report:
         # The gazetteer package alone: it imports in 0.1 s, the normalizer in 0.4 s.
-        done = subprocess.run(
-            [sys.executable, "-m", "gazetteer", *gazetteer_files(names)],
-            stdin=subprocess.DEVNULL, stdout=report, stderr=report, check=False,
-        )  # fmt: skip
+        status = _spawn_and_wait(
+            [sys.executable, "-m", "gazetteer", *gazetteer_files(names)], report.fileno()
+        )
         report.seek(0)
         message = report.read().decode("utf-8", "replace").strip()
     # A status of 0 is also what a child reaped by gunicorn's master looks like: one that
     # died unheard is caught by the load that follows, which reads the cache.
-    if done.returncode == 0:
+    if status == 0:
         return None
-    if done.returncode == 1 and message:
+    if status == 1 and message:
         return message  # the gazetteer's own problems, as the loader words them
-    return f"the compiling process ended with status {done.returncode}: {message[-500:]}"
+    return f"the compiling process ended with status {status}: {message[-500:]}"
+
+
+def _spawn_and_wait(argv: list[str], report: int) -> int:
+    """Run ``argv`` with its output to the file ``report``; its exit status.
+
+    ``os.posix_spawn``, not ``subprocess``: Popen waits on a pipe of its own until the
+    child has started, and a worker that gunicorn's master forks in that moment inherits
+    the pipe's writing end, so the wait lasted as long as that worker lived (a start on
+    a broken file sometimes never reported the problem; one run in three here).  The
+    master's reaper may collect the child before this wait does: then 0.
+    """
+    pid = os.posix_spawn(
+        argv[0],
+        argv,
+        os.environ,
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, report, 1),
+            (os.POSIX_SPAWN_DUP2, report, 2),
+        ],
+    )
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return 0
+    return os.waitstatus_to_exitcode(status)
 
 
 def release_memory() -> None:
