@@ -97,13 +97,18 @@ def _with_country(template: str, entity) -> str:
 
 def _case(category, template, artifact, target, entity) -> dict:
     template = _with_country(template, entity)
+    return case_record(category, template, artifact, target, entity.id if entity else None)
+
+
+def case_record(category: str, template: str, artifact: str, target: str, note) -> dict:
+    """One eval case: ``template`` with the artifact in ``{X}``, and with the target."""
     return {
         "category": category,
         "text": template.replace("{X}", artifact),
         "expected": template.replace("{X}", target),
         "artifact": artifact,
         "target": target,
-        "entity": entity.id if entity else None,
+        "entity": note,
     }
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 import regex
 
 import gazetteer
-from tests.eval.build_eval import CARRIERS, write_cases
+from tests.eval.build_eval import CARRIERS, case_record, write_cases
 
 OUTPUT = Path(__file__).resolve().parent / "script_cases.jsonl"
 PER_CLASS = 80
@@ -180,14 +180,7 @@ def _garble(rng, latin: str, native: str, spaces: str, variant: bool = False) ->
 
 
 def _case(category: str, template: str, artifact: str, target: str, note: str = "") -> dict:
-    return {
-        "category": category,
-        "text": template.replace("{X}", artifact),
-        "expected": template.replace("{X}", target),
-        "artifact": artifact,
-        "target": target,
-        "entity": note or None,
-    }
+    return case_record(category, template, artifact, target, note or None)
 
 
 def _native_pairs(entities, script: str):
