@@ -110,6 +110,19 @@ HEAD_END = b"\r\n\r\n"
 STOP_LINGER = gthread.STOP_KEEPALIVE_LINGER  # seconds a stopping worker waits for a request
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d{1,12})[ \t]*\r\n", re.I)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding:", re.I)
+_EXPECT_CONTINUE = re.compile(rb"\r\nexpect:[ \t]*100-continue[ \t]*\r\n", re.I)
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+def expects_continue(data: bytes | bytearray) -> bool:
+    """Whether ``data`` holds a whole HTTP/1.1 request head that asks for ``100 Continue``
+    before its client sends the body (``Expect: 100-continue``)."""
+    end = data.find(HEAD_END)
+    if end < 0:
+        return False
+    head = bytes(data[: end + 2])
+    line = head[: head.find(b"\r\n")]
+    return line.endswith(b" HTTP/1.1") and _EXPECT_CONTINUE.search(head) is not None
 
 
 def request_buffered(data: bytes | bytearray) -> bool:
@@ -171,6 +184,7 @@ class ThreadWorker(SendsAnswers, ProblemErrors, gthread.ThreadWorker):
 
     def _read_request(self, conn) -> None:
         conn.sock.setblocking(False)
+        conn.continued = False  # whether this request was answered 100 Continue
         self.reading[conn] = (bytearray(), time.monotonic() + READ_TIMEOUT)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_bytes, conn))
 
@@ -192,6 +206,13 @@ class ThreadWorker(SendsAnswers, ProblemErrors, gthread.ThreadWorker):
         elif not chunk:
             problem = ApiError("bad-request", "The request ended before its head was complete.")
             self._drop(conn, problem_response(problem, None) if data else b"")
+        elif not conn.continued and expects_continue(data):
+            # The client waits for this before it sends the body it announced; without
+            # it the loop would wait for the body, and the client (curl: one second)
+            # for its own timeout.  Sent once; the thread does not send it again.
+            conn.continued = True
+            with contextlib.suppress(OSError):
+                conn.sock.send(CONTINUE)
 
     def dispatch(self, conn, size: int | None) -> None:
         """Hand a request read whole (``size`` bytes), or its head (``None``), to a
@@ -204,6 +225,8 @@ class ThreadWorker(SendsAnswers, ProblemErrors, gthread.ThreadWorker):
         """Serve one request; each read of the rest of its body waits at most ``timeout``
         seconds (set here: the thread made the socket blocking, without a timeout)."""
         conn.sock.settimeout(self.cfg.timeout or None)
+        if getattr(conn, "continued", False):
+            req._expected_100_continue = False  # gunicorn would send it again
         return super().handle_request(req, conn)
 
     def _drop(self, conn, answer: bytes = b"") -> None:
