@@ -41,9 +41,6 @@ from gunicorn.app.base import BaseApplication
 from normalizer.settings import SETTINGS
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client when imported
-# Enough words (8 or more) that the language stage runs langdetect, whose profiles load
-# lazily: warming up in the master lets the workers share them too.
-WARM_UP_TEXT = "Foreign Minister Mevlut Cavusoglu met Khalifa Hifter in Sirt on Monday morning."
 WORKER_CLASS = "normalizer.workers.ThreadWorker"  # the design, and why: in the README
 log = logging.getLogger("normalizer.server")
 
@@ -81,10 +78,10 @@ def _share(gazetteer) -> None:
     (34k entities, 2 workers, 40 articles served): each worker's private memory fell from
     152 MB to 11 MB.  Unfrozen first, so that a replaced gazetteer's cycles are collected.
     """
-    from normalizer.pipeline import clean
+    from normalizer.pipeline import warm_up
     from normalizer.reload import release_memory
 
-    clean(WARM_UP_TEXT, gazetteer=gazetteer)
+    warm_up(gazetteer)
     release_memory()
     gc.freeze()
 

@@ -7,6 +7,7 @@ never counts cannot pass.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import Counter
 
 import pytest
@@ -107,3 +108,51 @@ def test_protected_patterns_run_only_where_their_needles_are(monkeypatch):
     spans = protected.find_protected("See https://example.com/Hifter, #Hifter (in Arabic: حفتر)")
     assert {"link", "hashtag", "gloss"} <= {span.kind for span in spans}
     assert calls["link"] and calls["hashtag"] and calls["gloss"] and not calls["email"]
+
+
+WARM_THEN_CLEAN = """
+import json, sys
+from pathlib import Path
+
+import gazetteer
+from normalizer.pipeline import clean
+from normalizer.server import _share
+from normalizer.stages import language, script_readings
+from normalizer import confusables
+
+tables = {
+    "english word list": script_readings.english_word_list,
+    "language detector": language._detector_factory,
+    "confusables": confusables._tables,
+    "default gazetteer": gazetteer.load_default,
+}
+_share(gazetteer.load_default())  # what the server's master does before it forks
+built = {name: table.cache_info().misses for name, table in tables.items()}
+for path in sys.argv[1:]:
+    clean(Path(path).read_text("utf-8"))
+print(json.dumps([built, {name: table.cache_info().misses for name, table in tables.items()}]))
+"""
+
+
+def test_the_server_builds_every_process_wide_table_before_it_forks_its_workers():
+    """The master warms the engine up before it forks its workers, so that they share
+    its tables: the first article must then build no table of its own.  Before, the
+    master cleaned a sentence of its own instead of calling ``pipeline.warm_up``, and
+    each worker built the word list behind mixed-script readings on its first article
+    with debris in it (0.43 s for that request, and the list's memory in every worker)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    seeds = sorted(str(p) for p in Path("seeds").glob("0*.txt") if ".expected" not in p.name)
+    assert len(seeds) == 5
+    answer = subprocess.run(
+        [sys.executable, "-c", WARM_THEN_CLEAN, *seeds],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    built, after = json.loads(answer.stdout)
+    assert built == {name: 1 for name in built}  # each built once, by the warm-up
+    assert after == built

@@ -89,7 +89,8 @@ class _WordList:
 
 
 @functools.cache
-def _english_words() -> _WordList:
+def english_word_list() -> _WordList:
+    """The English word list the readings are checked against, built once per process."""
     return _WordList()
 
 
@@ -192,7 +193,7 @@ def _candidates(prefix: str, gazetteer: Gazetteer) -> set[str]:
     """Lower-case names and words that start with ``prefix``."""
     key = fold(prefix)
     found = {token for token, _, _ in gazetteer.matcher.index.tokens_with_prefix(key)}
-    found.update(_english_words().with_prefix(key, _MAX_CANDIDATES))
+    found.update(english_word_list().with_prefix(key, _MAX_CANDIDATES))
     return found
 
 
