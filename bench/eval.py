@@ -19,8 +19,13 @@ Three classes cannot mirror the gazetteer (issue 9):
 * ``handwritten_person`` / ``handwritten_place`` — real variant spellings met in
   translated news (``tests/eval/handwritten.jsonl``; a test checks none is an alias that
   rewrites);
+* ``turkish_person`` / ``turkish_place`` — real Turkish renderings of the region's names
+  as machine translation from Turkish carries them into English (Halife Hafter,
+  Fayiz es-Serrac, Halep, Cidde; ``tests/eval/turkish.jsonl``; none is an alias that
+  rewrites);
 * ``trap_*`` — near-miss real names, other people with the same surname, gendered
-  surname forms, English words (``tests/eval/traps.jsonl``): every change is false.
+  surname forms, English words, Turkish people and places whose names resemble Arabic
+  ones (``tests/eval/traps.jsonl``): every change is false.
 * ``multi_mention`` — hand-written short news items naming one person or place several
   times in different spellings, in either order, beside relatives and feminine forms
   that must stay (``tests/eval/documents.jsonl``): one entity, one form per document
@@ -60,6 +65,9 @@ SCRIPT_CASES = EVAL_DIR / "script_cases.jsonl"
 #: Issue 9's hand-written variants and traps, kept apart from the gazetteer they test.
 HANDWRITTEN = EVAL_DIR / "handwritten.jsonl"
 TRAPS = EVAL_DIR / "traps.jsonl"
+#: Hand-written Turkish renderings (the third source language): kept apart from the
+#: issue-9 set, whose figures they would otherwise move.
+TURKISH = EVAL_DIR / "turkish.jsonl"
 #: Issue 10's hand-written passages in another Latin-script language.
 FOREIGN_PASSAGES = EVAL_DIR / "foreign_passages.jsonl"
 #: Issue 9's multi-mention documents (item 4: one entity, one form per document).
@@ -83,6 +91,8 @@ def load_handwritten() -> list[dict]:
     cases = []
     for case in load_cases(HANDWRITTEN):
         cases.append({**case, "category": f"handwritten_{case['type']}"})
+    for case in load_cases(TURKISH):
+        cases.append({**case, "category": f"turkish_{case['type']}"})
     for case in load_cases(TRAPS):
         cases.append({**case, "category": f"trap_{case['kind']}"})
     for case in load_cases(DOCUMENTS):

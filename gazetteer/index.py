@@ -28,8 +28,9 @@ from gazetteer.layers import Layer, build_automaton
 from gazetteer.schema import Alias, Entity, entity_from_row
 from gazetteer.variant_keys import ARTICLE_TOKENS, consonant_keys_of, merge_variant_keys
 
-# Bump when the compiled layout or ``fold`` changes, so stale caches are rebuilt.
-INDEX_VERSION = 20
+# Bump when the compiled layout, ``fold`` or the aliases' keys (``gazetteer.translit``)
+# change, so stale caches are rebuilt.
+INDEX_VERSION = 21
 _VOWELS = frozenset("aeiouy")
 
 

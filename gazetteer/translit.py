@@ -67,6 +67,14 @@ _CONVENTIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("tch", "C"), ("ch", "C"), ("sh", "S"), ("zh", "J"), ("j", "J"), ("z", "D"), ("d$", "D"),
     ),
     "es": (("ch", "C"), ("j", "h"), ("gu(?=[ei])", "g"), ("qu", "k"), ("ll", "y")),
+    # Turkish: c is the English j (Cevad, Serrac, Cufra); z also writes ذ and ض (Lazkiye,
+    # Kazımi); a final b, d is written p, t (Halep, Necip, Bağdat, Ahmet); a final ة is an
+    # e where English writes a (Halife, Felluce, Heniyye).  ç ş ı are read by
+    # :func:`spelled` for every convention.
+    "tr": (
+        ("tch", "C"), ("ch", "C"), ("sh", "S"), ("zh", "J"), ("j", "J"), ("c", "J"),
+        ("z", "D"), ("p$", "b"), ("t$", "d"), ("e$", "a"),
+    ),
 }  # fmt: skip
 _COMMON_AFTER = (
     ("q", "k"),
@@ -83,8 +91,8 @@ _COMMON_AFTER = (
 )
 _VOWELS = "aeiou"
 # Name particles written several ways: "son of", "father of", "servant of".
-_PARTICLES = {"ben": "bin", "ibn": "bin", "abou": "abu", "abdel": "abdul", "abdal": "abdul",
-              "abdol": "abdul", "abdoul": "abdul", "abd": "abdul"}  # fmt: skip
+_PARTICLES = {"ben": "bin", "ibn": "bin", "abou": "abu", "ebu": "abu", "abdel": "abdul",
+              "abdal": "abdul", "abdol": "abdul", "abdoul": "abdul", "abd": "abdul"}  # fmt: skip
 
 
 class _Rules:
@@ -121,7 +129,10 @@ _TRIGGERS = {
     "it": ("ch", "sc", "gi", "ci"),
     "ar": ("z", "d"),
     "es": ("j", "ch", "gu", "qu", "ll"),
+    "tr": ("c", "z", "p", "t", "e"),
 }
+# Triggers that count only at the end of a token (the final devoicing and final e above).
+_FINAL_TRIGGERS = {"tr": ("p", "t", "e")}
 #: Conventions tried for a token of the text, in order.
 CONVENTIONS = tuple(_CONVENTIONS)
 
@@ -173,12 +184,19 @@ def query_keys(token: str) -> tuple[str, ...]:
     keys = []
     for convention in CONVENTIONS:
         triggers = _TRIGGERS.get(convention)
-        if triggers is not None and not any(trigger in folded for trigger in triggers):
+        if triggers is not None and not _triggered(folded, convention, triggers):
             continue  # it reads this token as English (or French) does: the same key
         key = name_key(folded, convention)
         if key not in keys:
             keys.append(key)
     return tuple(keys)
+
+
+def _triggered(folded: str, convention: str, triggers: tuple[str, ...]) -> bool:
+    final = _FINAL_TRIGGERS.get(convention, ())
+    return any(
+        folded.endswith(trigger) if trigger in final else trigger in folded for trigger in triggers
+    )
 
 
 _CONSONANT_CLASS = str.maketrans(

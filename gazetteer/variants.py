@@ -16,8 +16,11 @@ from typing import NamedTuple
 from gazetteer.index import CompiledIndex, written_tokens
 from gazetteer.schema import Alias, Entity
 from gazetteer.translit import allowance, consonant_key, distance, query_keys
-from gazetteer.variant_keys import ARTICLE_TOKENS as ARTICLES
-from gazetteer.variant_keys import name_parts
+from gazetteer.variant_keys import ARTICLE_TOKENS, name_parts
+
+#: The article as a written name may spell it: the aliases' forms, and Turkish spellings
+#: of the assimilated article (es-Sisi, eş-Şara, et-Tayyib, ed-Dibeybe, en-Nahyan).
+ARTICLES = ARTICLE_TOKENS | {"es", "eş", "et", "ed", "ez", "er", "en"}
 
 MAX_HITS = 64
 

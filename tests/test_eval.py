@@ -63,13 +63,15 @@ def test_handwritten_variants_are_not_rewriting_aliases():
     alternate name that is only recognised, such as "Bagdad", may be one: resolving it
     from the evidence around it is what the case tests)."""
     import gazetteer
-    from bench.eval import HANDWRITTEN
+    from bench.eval import HANDWRITTEN, TURKISH
     from gazetteer import Policy
 
     matcher = gazetteer.load_default().matcher
     cases = load_cases(HANDWRITTEN)
     assert len(cases) >= 80
-    for case in cases:
+    turkish = load_cases(TURKISH)
+    assert len(turkish) >= 50
+    for case in cases + turkish:
         found = matcher.lookup(case["variant"])
         if case["type"] == "person":
             assert not found, case["variant"]
@@ -97,13 +99,23 @@ def test_variants_the_gazetteer_does_not_list_are_found(variant_reports):
         assert handwritten[category]["recall"] >= 0.9, handwritten[category]["failures"][:5]
 
 
+def test_turkish_renderings_are_found(variant_reports):
+    """Turkish renderings (c for j, a final p/t for b/d, a final e for ة, es- for al-):
+    0.67 and 0.71 before the Turkish convention, 0.875 and 0.857 with it; the misses
+    are listed in the README (a short surname, a GeoNames duplicate, an English word)."""
+    handwritten = variant_reports[0]
+    for category in ("turkish_person", "turkish_place"):
+        assert handwritten[category]["cases"] >= 24
+        assert handwritten[category]["recall"] >= 0.85, handwritten[category]["failures"][:5]
+
+
 def test_variant_precision_and_traps(variant_reports):
     from bench.eval import is_trap, overall_precision
 
     assert overall_precision([REPORT, *variant_reports]) >= 0.99
     handwritten = variant_reports[0]
     traps = [row for category, row in handwritten.items() if is_trap(category)]
-    assert len(traps) == 5 and sum(row["cases"] for row in traps) >= 50
+    assert len(traps) == 6 and sum(row["cases"] for row in traps) >= 80
     for row in traps:
         assert row["non_typographic_changes"] == 0, row["failures"][:5]
 

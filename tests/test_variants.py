@@ -25,10 +25,38 @@ MATCHER = gazetteer.load_default().matcher
         ("Peskow", "Peskov"),  # final w
         ("Serguei", "Sergey"),  # French gu
         ("Kazimi", "Kadhimi"),  # ذ as z or dh
+        ("Halife", "Khalifa"),  # Turkish final e for ة
+        ("Cufra", "Jufra"),  # Turkish c
     ],
 )
 def test_renderings_of_one_name_share_a_key(written, alias):
     assert query_keys(alias)[0] in query_keys(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "alias"),
+    [
+        ("Serrac", "Sarraj"),  # Turkish c, and e for a
+        ("Halep", "Halab"),  # Turkish final p for b
+        ("Necib", "Najib"),
+        ("Lazkiye", "Ladhiqiyah"),  # Turkish z for ذ, and a final e for ة
+    ],
+)
+def test_turkish_renderings_are_within_an_edit(written, alias):
+    """A vowel Turkish writes otherwise costs half an edit; the keys do the rest."""
+    target = query_keys(alias)[0]
+    assert min(distance(key, target) for key in query_keys(written)) <= 1.0
+    assert min(distance(key, target) for key in query_keys(written)) < min(
+        distance(key, target) for key in query_keys(written)[:1]
+    )
+
+
+def test_turkish_keys_only_where_a_turkish_letter_or_ending_is_written():
+    """The Turkish reading is tried for tokens with c or z, or ending in p, t or e; a
+    token without them gets no extra key (no extra lookups)."""
+    assert len(query_keys("Hakan")) == 1
+    assert len(query_keys("Bahmut")) == 2 and query_keys("Bahmut")[1].endswith("d")
+    assert query_keys("Cufra") == ("kufra", "Jufra")
 
 
 def test_consonant_key_and_confusable_costs():
@@ -114,6 +142,14 @@ def changes(text: str, **options):
             "The envoy arrived in Bagdad, Iraq, on Monday.",
             "The envoy arrived in Baghdad, Iraq, on Monday.",
         ),
+        (  # Turkish: c for j, the article written es-
+            "Libyan Prime Minister Fayiz es-Serrac met President Erdoğan in Istanbul.",
+            "Libyan Prime Minister Fayez al-Sarraj met President Erdoğan in Istanbul.",
+        ),
+        (  # Turkish: a final e for ة, in the given name beside a listed surname
+            "Libyan warlord Halife Hafter met Egyptian officials in Cairo.",
+            "Libyan warlord Khalifa Haftar met Egyptian officials in Cairo.",
+        ),
     ],
 )
 def test_variants_are_read_with_evidence(text, expected):
@@ -134,6 +170,7 @@ def test_variants_are_read_with_evidence(text, expected):
         "Riad Salameh was arrested in Beirut, Lebanon.",  # an exonym inside a person's name
         "Temperatures reached 46 °C in Seville, Spain.",  # the English name is the exonym
         "Mouammar Kadhafi a été tué près de Syrte en octobre 2011, après huit mois de conflit.",
+        "Vice President Cevdet Yılmaz and Finance Minister Mehmet Şimşek met in Ankara.",
     ],
 )
 def test_guards_leave_these_alone(text):
