@@ -56,9 +56,12 @@ class Context:
             return
         start, end, replacement = _trim(self.text, start, end, replacement)
         if confidence < self.options.min_confidence:
+            stated = f" (confidence {confidence:.2f})"
+            if message.endswith(stated):  # the evidence messages end with it: say it once
+                message = message[: -len(stated)]
             note = (
-                f"{message} (not applied: confidence {confidence:.2f} is below "
-                f"min_confidence {self.options.min_confidence:.2f}; suggested {replacement!r})"
+                f"{message} (confidence {confidence:.2f}, below min_confidence "
+                f"{self.options.min_confidence:.2f}: not applied; suggested {replacement!r})"
             )
             self.flag(start, end, rule, note, entity=entity)
             return

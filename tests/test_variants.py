@@ -191,3 +191,8 @@ def test_below_min_confidence_a_variant_is_a_flag_with_its_suggestion():
     assert result.text == text
     [flag] = [f for f in result.flags if f.rule == "entity.fuzzy_variant"]
     assert "suggested 'Naryshkin'" in flag.message
+    # The confidence is stated once, with the threshold it missed (before: twice).
+    assert flag.message.count("(confidence ") == 1
+    assert flag.message.endswith(
+        "below min_confidence 0.99: not applied; suggested 'Naryshkin')"
+    ), flag.message
