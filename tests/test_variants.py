@@ -196,3 +196,33 @@ def test_below_min_confidence_a_variant_is_a_flag_with_its_suggestion():
     assert flag.message.endswith(
         "below min_confidence 0.99: not applied; suggested 'Naryshkin')"
     ), flag.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # Arabic MT's "Rajab" for Recep: the full name written after it named him twice
+            "Turkish President Rajab Tayyip Erdogan spoke in Ankara on Monday.",
+            "Turkish President Rajab Tayyip Erdoğan spoke in Ankara on Monday.",
+        ),
+        (  # a title before the name: the full name, as before
+            "President Tayyip Erdogan met Vladimir Putin in Sochi.",
+            "President Recep Tayyip Erdoğan met Vladimir Putin in Sochi.",
+        ),
+        (  # a demonym is no name word
+            "Turkish Tayyip Erdogan met Vladimir Putin in Sochi.",
+            "Turkish Recep Tayyip Erdoğan met Vladimir Putin in Sochi.",
+        ),
+        (  # another person's first name, and the alias is not the end of the full name
+            "Libyan official Ali Mohamed Siala said on Monday.",
+            "Libyan official Ali Mohamed Siala said on Monday.",
+        ),
+    ],
+)
+def test_a_full_name_is_not_written_after_another_name_word(text, expected):
+    """Before: "Rajab Recep Tayyip Erdoğan" and "Ali Mohamed Taha Siala"."""
+    result = clean(text)
+    assert result.text == expected
+    if text == expected and "Siala" in text:
+        [flag] = [f for f in result.flags if f.rule == "entity.alias"]
+        assert "the name word 'Ali' stands before it" in flag.message

@@ -204,7 +204,10 @@ class _Canonicalizer:
         target = target_for(self.context, entity, candidate)
         if target == mention.text:
             return target
-        return replacement_for(self.context, mention, entity, target)
+        fitted = ae.after_name_word(self.context.text, mention, entity, target)
+        if fitted is None:
+            return ""  # nothing may be written here: alias_evidence's stacked_name guard
+        return replacement_for(self.context, mention, entity, fitted)
 
     def write(
         self,
@@ -269,6 +272,8 @@ class _Canonicalizer:
             yield ae.established_first(mention, entity, alias, was_established)
         if self.foreign:
             yield ae.foreign_text(mention, self.foreign)
+        if not replacement:
+            yield ae.stacked_name(text, mention, target_for(self.context, entity, candidate))
         yield ae.nothing_to_change(mention, replacement)
         # (Each of these reads one kind of alias: asked only of that kind.)
         if alias.kind is _NATIVE:
@@ -277,6 +282,7 @@ class _Canonicalizer:
         elif alias.kind is _CALQUE:
             yield ae.literal_use(text, mention, alias)
         yield ae.alias_kind(entity, alias)
+        yield ae.name_word_kept(text, mention, entity, target_for(self.context, entity, candidate))
         if shared:
             yield ae.shared_reading()
         if not was_established and ae.needs_support(alias, entity.type, entity.short):

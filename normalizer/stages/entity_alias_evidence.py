@@ -21,7 +21,7 @@ import functools
 from gazetteer import Alias, Entity, Form, Kind, Mention, Policy
 from gazetteer.folding import fold
 from gazetteer.index import ARTICLE_TOKENS
-from normalizer.stages.entity_evidence import BLOCK, Evidence, country_adjective
+from normalizer.stages.entity_evidence import BLOCK, DEMONYMS, Evidence, country_adjective
 from normalizer.stages.entity_rules import (
     AMBIGUOUS_ZIPF,
     GLOSS_BEFORE,
@@ -30,6 +30,7 @@ from normalizer.stages.entity_rules import (
     WORD,
     glued_fragment,
     isolated_in_latin,
+    name_word_before,
     zipf,
 )
 
@@ -89,6 +90,53 @@ def foreign_text(mention: Mention, foreign) -> Evidence | None:
     if any(start <= mention.start < end for start, end in foreign):
         return Evidence("language", "foreign", BLOCK, "it stands in another language's text")
     return None
+
+
+def after_name_word(text: str, mention: Mention, entity: Entity, target: str) -> str | None:
+    """``target`` as it may be written where ``mention`` stands: whole, unless it is a
+    person's name that puts words before the mention's own and a name word already
+    stands there ("Rajab Tayyip Erdogan": the full "Recep Tayyip Erdoğan" written after
+    "Rajab" would give him two first names).  Then only the words that continue the
+    mention's ("Tayyip Erdoğan"), or None when the mention does not start as they do
+    (see :func:`stacked_name`)."""
+    if entity.type != "person":
+        return target  # "Operation Anger Volcano": the name of a thing, not a given name
+    written, wanted = mention.text.split(), target.split()
+    extra = len(wanted) - len(written)
+    if extra <= 0:
+        return target
+    before = name_word_before(text, mention.start)
+    if before is None or before in DEMONYMS:
+        return target
+    if fold(wanted[extra]) == fold(written[0]):
+        return " ".join(wanted[extra:])
+    return None
+
+
+def stacked_name(text: str, mention: Mention, target: str) -> Evidence:
+    """A guard: the entity's name would be written after a name word that is not part of
+    it, and the mention's words are not the end of that name."""
+    word = name_word_before(text, mention.start)
+    return Evidence(
+        "spelling", "after_name_word", BLOCK,
+        f"{mention.text!r} is a known spelling of {target}, but the name word {word!r} stands "
+        "before it: written there, the name would read twice or name someone else; not "
+        "rewritten",
+        flag="entity.alias",
+    )  # fmt: skip
+
+
+def name_word_kept(text: str, mention: Mention, entity: Entity, target: str) -> Evidence | None:
+    """Said in the message when :func:`after_name_word` wrote only part of the name."""
+    fitted = after_name_word(text, mention, entity, target)
+    if fitted is None or fitted == target:
+        return None
+    word = name_word_before(text, mention.start)
+    return Evidence(
+        "spelling", "after_name_word", 0.0,
+        f"written from {fitted.split()[0]!r} on, after the name word {word!r} that stands "
+        "before it",
+    )  # fmt: skip
 
 
 def nothing_to_change(mention: Mention, replacement: str) -> Evidence | None:

@@ -156,6 +156,21 @@ _TITLE_WORDS = regex.compile(
 )
 
 
+def name_word_before(text: str, start: int) -> str | None:
+    """The capitalised word one space before ``start`` inside a sentence, when it is no
+    title and no possessive: a name word the mention may continue ("Rajab" in "Rajab
+    Tayyip Erdogan").  Callers leave out the demonyms ("Turkish Tayyip Erdogan")."""
+    found = _LATIN_BEFORE.search(text, max(0, start - 40), start)
+    if found is None:
+        return None
+    word, gap = found.groups()
+    if gap != " " or not word[0].isupper() or sentence_start(text, found.start()):
+        return None
+    if word.endswith(("'s", "’s")) or _TITLE_WORDS.fullmatch(word):
+        return None
+    return word
+
+
 def glued_fragment(text: str, start: int, entity: Entity) -> str | None:
     """The Latin fragment a native-script mention at ``start`` is glued to, or None.
 
