@@ -23,6 +23,10 @@ Three classes cannot mirror the gazetteer (issue 9):
   as machine translation from Turkish carries them into English (Halife Hafter,
   Fayiz es-Serrac, Halep, Cidde; ``tests/eval/turkish.jsonl``; none is an alias that
   rewrites);
+* ``arabic_person`` / ``arabic_place`` — names of Russian, Ukrainian, Turkish, Iranian
+  and Arab people and places as machine translation from Arabic reads them back from
+  Arabic script (Sergei Lafrov, Yevgeny Brigojin, Naguib Mikati, Maribol;
+  ``tests/eval/arabic.jsonl``; none an alias that rewrites);
 * ``trap_*`` — near-miss real names, other people with the same surname, gendered
   surname forms, English words, Turkish people and places whose names resemble Arabic
   ones (``tests/eval/traps.jsonl``): every change is false.
@@ -68,6 +72,9 @@ TRAPS = EVAL_DIR / "traps.jsonl"
 #: Hand-written Turkish renderings (the third source language): kept apart from the
 #: issue-9 set, whose figures they would otherwise move.
 TURKISH = EVAL_DIR / "turkish.jsonl"
+#: Hand-written European names read back from Arabic script (no p, no v: Lafrov,
+#: Brigojin, Maribol), as machine translation from Arabic writes them.
+ARABIC = EVAL_DIR / "arabic.jsonl"
 #: Issue 10's hand-written passages in another Latin-script language.
 FOREIGN_PASSAGES = EVAL_DIR / "foreign_passages.jsonl"
 #: Issue 9's multi-mention documents (item 4: one entity, one form per document).
@@ -93,6 +100,8 @@ def load_handwritten() -> list[dict]:
         cases.append({**case, "category": f"handwritten_{case['type']}"})
     for case in load_cases(TURKISH):
         cases.append({**case, "category": f"turkish_{case['type']}"})
+    for case in load_cases(ARABIC):
+        cases.append({**case, "category": f"arabic_{case['type']}"})
     for case in load_cases(TRAPS):
         cases.append({**case, "category": f"trap_{case['kind']}"})
     for case in load_cases(DOCUMENTS):

@@ -30,7 +30,7 @@ from gazetteer.variant_keys import ARTICLE_TOKENS, consonant_keys_of, merge_vari
 
 # Bump when the compiled layout, ``fold`` or the aliases' keys (``gazetteer.translit``)
 # change, so stale caches are rebuilt.
-INDEX_VERSION = 21
+INDEX_VERSION = 22
 _VOWELS = frozenset("aeiouy")
 
 

@@ -63,15 +63,15 @@ def test_handwritten_variants_are_not_rewriting_aliases():
     alternate name that is only recognised, such as "Bagdad", may be one: resolving it
     from the evidence around it is what the case tests)."""
     import gazetteer
-    from bench.eval import HANDWRITTEN, TURKISH
+    from bench.eval import ARABIC, HANDWRITTEN, TURKISH
     from gazetteer import Policy
 
     matcher = gazetteer.load_default().matcher
     cases = load_cases(HANDWRITTEN)
     assert len(cases) >= 80
-    turkish = load_cases(TURKISH)
-    assert len(turkish) >= 50
-    for case in cases + turkish:
+    turkish, arabic = load_cases(TURKISH), load_cases(ARABIC)
+    assert len(turkish) >= 50 and len(arabic) >= 20
+    for case in cases + turkish + arabic:
         found = matcher.lookup(case["variant"])
         if case["type"] == "person":
             assert not found, case["variant"]
@@ -97,6 +97,18 @@ def test_variants_the_gazetteer_does_not_list_are_found(variant_reports):
     assert heldout["heldout"]["recall"] >= 0.9, heldout["heldout"]["failures"][:5]
     for category in ("handwritten_person", "handwritten_place", "multi_mention"):
         assert handwritten[category]["recall"] >= 0.9, handwritten[category]["failures"][:5]
+
+
+def test_names_read_back_from_arabic_script_are_found(variant_reports):
+    """Arabic script has no p and no v (Lafrov, Brigojin, Beskov, Bezeshkian): 0.625 and
+    0.5 before b/p and f/v shared a consonant class, 0.875 and 0.625 with it.  The places
+    missed are known only to GeoNames (Maribol, Sevastobol, Gharian: GeoNames' own names
+    are never a variant's target); the people, a g read as j (Jerasimov) and a dropped
+    vowel (Nitnyahu)."""
+    handwritten = variant_reports[0]
+    assert handwritten["arabic_person"]["cases"] >= 16
+    assert handwritten["arabic_person"]["recall"] >= 0.85
+    assert handwritten["arabic_place"]["recall"] >= 0.6
 
 
 def test_turkish_renderings_are_found(variant_reports):
