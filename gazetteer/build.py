@@ -23,6 +23,7 @@ from rapidfuzz.distance import Levenshtein
 
 from gazetteer.folding import fold_key
 from gazetteer.loader import read_source
+from gazetteer.variant_keys import ARTICLE_TOKENS
 
 DATA = Path(__file__).resolve().parent / "data"
 CURATED = ("news.jsonl", "news_region.jsonl")
@@ -125,10 +126,11 @@ def name_policy(name: str, shared: bool) -> str:
     return "recognize"
 
 
-def _curated() -> tuple[set[str], set[str], set[str]]:
-    """GeoNames ids, (folded name or alias, country) pairs and folded aliases the curated
-    files hold: a place they name in the same country is theirs."""
-    ids, names, aliases = set(), set(), set()
+def _curated() -> tuple[set[str], set[str], set[str], set[str]]:
+    """GeoNames ids, (folded name or alias, country) pairs, folded aliases, and the
+    (folded name or alias, country) pairs of places, that the curated files hold: a
+    place they name in the same country is theirs."""
+    ids, names, aliases, place_names = set(), set(), set(), set()
     for name in CURATED:
         path = DATA / name
         if not path.exists():
@@ -136,10 +138,34 @@ def _curated() -> tuple[set[str], set[str], set[str]]:
         for entity in read_source(path).entities:
             if "geonames" in entity.external_ids:
                 ids.add(entity.external_ids["geonames"])
-            for alias in entity.aliases:
-                names.update((fold_key(alias.text), country) for country in entity.context)
+            pairs = {
+                (fold_key(a.text), country) for a in entity.aliases for country in entity.context
+            }
+            names.update(pairs)
+            if entity.type == "place":
+                place_names.update(pairs)
             aliases.update(fold_key(alias.text) for alias in entity.aliases)
-    return ids, names, aliases
+    return ids, names, aliases, place_names
+
+
+def _without_article(name: str) -> str | None:
+    """The name without a leading Arabic article ("Al Fallūjah" -> "Fallūjah"), or None."""
+    tokens = name.replace("-", " ").split()
+    if len(tokens) > 1 and fold_key(tokens[0]) in ARTICLE_TOKENS:
+        return " ".join(tokens[1:])
+    return None
+
+
+def _left_to_curated(place: dict, curated) -> bool:
+    """Whether the curated files hold ``place``: its GeoNames id, or its name in its
+    country, or (for a place they hold) its name without the article GeoNames writes
+    and they do not ("Al Fallūjah" is their Fallujah)."""
+    ids, names, _, place_names = curated
+    country = place["countrycode"]
+    if place["geonameid"] in ids or (fold_key(place["name"]), country) in names:
+        return True
+    bare = _without_article(place["name"])
+    return bare is not None and (fold_key(bare), country) in place_names
 
 
 def _places(cache) -> list[dict]:
@@ -175,13 +201,12 @@ def build_records(
 
     ``small_places`` holds the folded names of other populated places (not in the
     gazetteer): an alias equal to one of them is shared, so it never rewrites."""
-    curated_ids, curated_names, curated_aliases = curated or (set(), set(), set())
+    curated = curated or (set(), set(), set(), set())
+    curated_aliases = curated[2]
     decisions: Counter = Counter()
     kept_places = []
     for place in places:
-        if place["geonameid"] in curated_ids or (
-            (fold_key(place["name"]), place["countrycode"]) in curated_names
-        ):
+        if _left_to_curated(place, curated):
             decisions["place left to the curated gazetteer"] += 1
             continue
         if sum(char.isalpha() for char in place["name"]) < MIN_LETTERS or any(

@@ -201,3 +201,36 @@ def test_cached_entities_are_built_on_first_use_and_equal_the_compiled_ones(tmp_
     with pytest.raises(LookupError, match="'zz'"):
         again.get("zz")
     assert [m.text for m in cached.matcher.find("Ana Alfa met Gamma")] == ["Ana Alfa", "Gamma"]
+
+
+def test_a_geonames_place_written_with_the_article_is_left_to_the_curated_one():
+    """GeoNames writes "Al Fallūjah" where the curated file has "Fallujah": the same
+    city, and kept twice its alternate names (Felluce, Falludscha) named "something
+    else" and blocked every variant reading of Fallujah.  Only a curated *place* in the
+    same country takes it: "El Attaf" stays although a person is called Attaf."""
+    from gazetteer.build import build_records
+    from gazetteer.folding import fold_key
+
+    def place(geonameid, name, country):
+        return {"geonameid": geonameid, "name": name, "type": "place",
+                "countrycode": country, "alternatenames": [], "population": 20000}  # fmt: skip
+
+    curated = (
+        set(),
+        {(fold_key("Fallujah"), "IQ"), (fold_key("Attaf"), "DZ")},
+        {fold_key("Fallujah"), fold_key("Attaf")},
+        {(fold_key("Fallujah"), "IQ")},  # the places among them
+    )
+    places = [place("1", "Al Fallūjah", "IQ"), place("2", "El Attaf", "DZ"),
+              place("3", "Al Fallujah", "SY")]  # fmt: skip
+    records, decisions = build_records(places, curated)
+    assert sorted(record["name"] for record in records) == ["Al Fallujah", "El Attaf"]
+    assert decisions["place left to the curated gazetteer"] == 1
+
+
+def test_the_shipped_gazetteer_holds_fallujah_once():
+    import gazetteer
+
+    matcher = gazetteer.load_default().matcher
+    assert {c.entity.id for c in matcher.lookup("Falludscha")} <= {"fallujah"}
+    assert {c.entity.id for c in matcher.lookup("Fallujah")} == {"fallujah"}
