@@ -3,7 +3,10 @@
 The detector never reads a whole long document.  A paragraph whose words are mostly
 common English function words is English without asking a detector; only the other
 paragraphs go to langdetect, each sample at most :data:`SAMPLE_CHARS` long and at most
-:data:`MAX_DETECTED_PARAGRAPHS` per document, seeded so results are repeatable.
+:data:`MAX_DETECTED_PARAGRAPHS` per document, seeded so results are repeatable.  A
+Latin-script paragraph is taken for the language the detector names only when one of
+that language's own frequent words stands in it (:mod:`normalizer.witness_words`): on
+a few words of names and technical terms the detector guesses.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from normalizer.script_data import (
     SCRIPTS,
     letter_scripts,
 )
+from normalizer.witness_words import WITNESS_WORDS
 
 # English function words: in English prose they are 35-50% of running words.
 _ENGLISH = frozenset(
@@ -35,6 +39,8 @@ _ENGLISH = frozenset(
     "had when while since so if up out no such these those some any other only then what "
     "my me do does did could should may must being".split()
 )
+# A language the witness lists do not cover is taken on the detector's word alone.
+_ANY = frozenset()
 ENGLISH_SHARE = 0.15  # at or above: English, no detector needed
 MIN_WORDS = 8  # shorter paragraphs (headlines, datelines) are not judged
 SAMPLE_CHARS = 400  # what the detector reads of one paragraph
@@ -205,6 +211,11 @@ def judge(body: str, may_detect: bool = True) -> Judgement:
     if not may_detect:
         return Judgement("und", 0.0, script, False)
     language, probability = detect(body[:SAMPLE_CHARS])
+    if script == "Latin" and WITNESS_WORDS.get(language, _ANY).isdisjoint(words):
+        # The detector's guess for a few words of names and terms ("GNOME development
+        # IDE, for C/C++": French; "President Rajab Tayyip Erdogan spoke in Ankara on
+        # Monday": Indonesian) has none of that language's own frequent words.
+        return Judgement("", 0.0, script, True)
     return Judgement(language, probability, script, True)
 
 
