@@ -272,8 +272,9 @@ class _Canonicalizer:
             yield ae.established_first(mention, entity, alias, was_established)
         if self.foreign:
             yield ae.foreign_text(mention, self.foreign)
+        target = target_for(self.context, entity, candidate)
         if not replacement:
-            yield ae.stacked_name(text, mention, target_for(self.context, entity, candidate))
+            yield ae.stacked_name(text, mention, target)
         yield ae.nothing_to_change(mention, replacement)
         # (Each of these reads one kind of alias: asked only of that kind.)
         if alias.kind is _NATIVE:
@@ -282,7 +283,7 @@ class _Canonicalizer:
         elif alias.kind is _CALQUE:
             yield ae.literal_use(text, mention, alias)
         yield ae.alias_kind(entity, alias)
-        yield ae.name_word_kept(text, mention, entity, target_for(self.context, entity, candidate))
+        yield ae.name_word_kept(text, mention, entity, target)
         if shared:
             yield ae.shared_reading()
         if not was_established and ae.needs_support(alias, entity.type, entity.short):

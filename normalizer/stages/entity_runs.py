@@ -11,15 +11,13 @@ import weakref
 import regex
 
 from gazetteer import Mention
+from gazetteer.variants import ARTICLES
 from normalizer.stages.entity_evidence import DEMONYMS_OF
 
 WORD_TOKEN = regex.compile(r"[\p{L}\p{M}]+")
 # Lower-case words inside names: Arabic articles and particles (Turkish spellings too:
 # "es-Sisi"), "de" (Staffan de Mistura).
-CONNECTORS = frozenset(
-    {"al", "el", "an", "ar", "as", "ash", "at", "ath", "ad", "adh", "az", "ez", "ed", "bin",
-     "ben", "ibn", "bint", "de", "ul", "es", "eş", "et", "er", "en"}
-)  # fmt: skip
+CONNECTORS = ARTICLES | {"bin", "ben", "ibn", "bint", "de", "ul"}
 
 
 def _letters(predicate) -> str:
